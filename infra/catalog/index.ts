@@ -1,0 +1,3 @@
+export * from "./discover";
+export * from "./function-settings";
+export * from "./runtime";
