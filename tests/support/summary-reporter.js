@@ -1,0 +1,18 @@
+// Mocha's spec reporter, plus one closing line in the plain "N passed, N failed" form that CI
+// systems read regardless of the test runner.
+"use strict";
+const Mocha = require("mocha");
+const { EVENT_RUN_END } = Mocha.Runner.constants;
+
+class SummaryReporter extends Mocha.reporters.Spec {
+  constructor(runner, options) {
+    super(runner, options);
+    runner.once(EVENT_RUN_END, () => {
+      const { passes, failures, pending } = runner.stats;
+      const skipped = pending ? `, ${pending} skipped` : "";
+      process.stdout.write(`\n${passes} passed, ${failures} failed${skipped}\n`);
+    });
+  }
+}
+
+module.exports = SummaryReporter;
