@@ -1,0 +1,103 @@
+/**
+ * IAM: privilege expansion against the reviewed baseline, and the absolute rules that hold
+ * whatever the baseline says. Both need every role's grants from every source in the stack, so
+ * they are stack policies; the analysis itself is the IAM engine in ../iam.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  ABSOLUTE_RULES,
+  Baseline,
+  CandidateResource,
+  collectRoleGrants,
+  findAbsoluteViolations,
+  findPrivilegeExpansion,
+  RoleGrants,
+  validateBaseline,
+} from "../iam";
+import { DOCS, Finding, StackRule } from "../lib/rule";
+import { PackResource } from "../lib/resources";
+
+/** The pack folder: config paths are relative to it, whatever the working directory. */
+export const PACK_DIR = path.resolve(__dirname, "..");
+export const DEFAULT_BASELINE = "iam-baseline.json";
+
+export interface ExpansionConfig {
+  /** Baseline file, relative to the pack folder. */
+  baselinePath: string;
+  /** An inline baseline with the file's shape; wins over baselinePath. */
+  baseline?: unknown;
+}
+
+export function loadBaseline(config: ExpansionConfig): { baseline: Baseline; where: string } {
+  if (config.baseline !== undefined && config.baseline !== null)
+    return { baseline: validateBaseline(config.baseline, "iam-no-privilege-expansion config `baseline`"), where: "the inline `baseline` config" };
+  const file = path.resolve(PACK_DIR, config.baselinePath);
+  const where = path.relative(path.resolve(PACK_DIR, ".."), file) || file;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`baseline file ${where} (iam-no-privilege-expansion config \`baselinePath\`: ${JSON.stringify(config.baselinePath)}) cannot be read; create it with \`npm run baseline -- --stack <stack>\` or fix the path (relative to the policies/ folder).`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`baseline file ${where} is not valid JSON (${(e as Error).message}); regenerate it with \`npm run baseline -- --stack <stack>\`.`);
+  }
+  return { baseline: validateBaseline(raw, where), where };
+}
+
+/** Collecting grants is the expensive part; every IAM policy of one AnalyzeStack shares it. */
+let memo: { key: string; roles: RoleGrants[] } | undefined;
+export function rolesOf(resources: PackResource[]): RoleGrants[] {
+  const key = JSON.stringify(resources.map((r) => [r.urn, r.props]));
+  if (memo?.key !== key) memo = { key, roles: collectRoleGrants(resources as CandidateResource[]) };
+  return memo.roles;
+}
+
+export const iamNoPrivilegeExpansion: StackRule<ExpansionConfig> = {
+  kind: "stack",
+  name: "iam-no-privilege-expansion",
+  description: "No IAM role may be granted, or trust, anything beyond its reviewed baseline (policies/iam-baseline.json).",
+  defaults: { baselinePath: DEFAULT_BASELINE },
+  configSchema: {
+    properties: {
+      baselinePath: { type: "string", default: DEFAULT_BASELINE, description: "Baseline file, relative to the policy pack folder." },
+      baseline: { type: "object", description: "Inline baseline ({ roles: { <role>: { permissions, trust } } }); wins over baselinePath." },
+    },
+  },
+  check(resources, config) {
+    const { baseline, where } = loadBaseline(config);
+    const out: Finding[] = [];
+    for (const role of rolesOf(resources)) {
+      const grants = findPrivilegeExpansion(role, baseline);
+      if (grants.length === 0) continue;
+      const missing = baseline.roles[role.role] === undefined;
+      const lines = grants.map((g) => `  - [${g.certainty}] ${g.message}`);
+      const unknown = role.unverifiable.length ? `\n  Values unknown at preview:\n${role.unverifiable.map((u) => `  - ${u}`).join("\n")}` : "";
+      out.push({
+        urn: role.urn,
+        message:
+          `IAM role "${role.role}" ${missing ? `is not in the baseline (${where})` : `could do more than its baseline in ${where}`}; new grants:\n` +
+          `${lines.join("\n")}${unknown}\n` +
+          `Fix: remove the grants, or approve them: run \`npm run baseline -- --stack <stack>\` (or add the statements to roles["${role.role}"] in ${where}) and commit the diff for review. ` +
+          `See ${DOCS}#iam-no-privilege-expansion.`,
+      });
+    }
+    return out;
+  },
+};
+
+/** One stack policy per absolute rule of the engine, so each is configurable on its own. */
+export const iamAbsoluteRules: StackRule[] = Object.entries(ABSOLUTE_RULES).map(([id, description]) => ({
+  kind: "stack" as const,
+  name: id,
+  description,
+  defaults: {},
+  check(resources: PackResource[]): Finding[] {
+    const all = findAbsoluteViolations(resources as CandidateResource[], rolesOf(resources));
+    return all.filter((v) => v.rule === id).map((v) => ({ urn: v.urn, message: `${v.message} See ${DOCS}#${id}.` }));
+  },
+}));

@@ -1,0 +1,436 @@
+/**
+ * Runs a local CrossGuard policy pack exactly as `pulumi preview --policy-pack <dir>` does, and
+ * talks to it over the `pulumirpc.Analyzer` gRPC protocol. Used by the offline plan and the tests.
+ *
+ * What the Pulumi CLI does (sdk/go/common/resource/plugin/analyzer_plugin.go, NewPolicyAnalyzer):
+ * - For `runtime: nodejs` it starts the `pulumi-analyzer-policy` shim with the pack folder as the
+ *   working directory and the arguments `<engine address> .`. The shim resolves
+ *   `@pulumi/pulumi/cmd/run-policy-pack` from that folder (`node -e require.resolve(...)`), so
+ *   node's lookup walks up to the repository's node_modules, and runs it with node.
+ * - `run-policy-pack` drops the engine address (cmd/run-policy-pack/index.js, `argv._.shift()`),
+ *   registers ts-node with type checking and the pack's tsconfig.json, requires the pack, and
+ *   the `PolicyPack` constructor prints the gRPC port on stdout.
+ * - Environment: the CLI's own plus PULUMI_CONFIG (the stack config as JSON),
+ *   PULUMI_NODEJS_{PROJECT,STACK,ORGANIZATION,DRY_RUN} and PULUMI_{...} (constructEnv).
+ * - Calls: Handshake (Unimplemented is fine), ConfigureStack, GetAnalyzerInfo, GetPluginInfo,
+ *   Configure with the config reconciled as ReconcilePolicyPackConfig does (schema defaults, then
+ *   the pack's initial config, then `--policy-pack-config`, then JSON-schema validation), then
+ *   Analyze per resource and AnalyzeStack once. Unknown values travel as the string sentinel
+ *   (MarshalProperties with KeepUnknowns) and internal `__` keys are dropped (SkipInternalKeys).
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import Ajv from "ajv";
+import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as structPb from "google-protobuf/google/protobuf/struct_pb";
+import * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
+
+/** The sentinel the engine sends for a value unknown during preview (resource.UnknownStringValue). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/** One resource as the engine describes it to an analyzer. */
+export interface AnalyzerResourceInput {
+  type: string;
+  name: string;
+  urn: string;
+  /** Inputs (Analyze) or preview outputs (AnalyzeStack); unknown values as {@link UNKNOWN}. */
+  properties: Record<string, unknown>;
+  parent?: string;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  protect?: boolean;
+}
+
+export interface Diagnostic {
+  policyName: string;
+  policyPackName: string;
+  policyPackVersion: string;
+  enforcementLevel: EnforcementLevel;
+  urn: string;
+  message: string;
+  description: string;
+}
+
+export interface PolicyInfo {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  configSchema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
+}
+
+export interface AnalyzerInfo {
+  name: string;
+  version: string;
+  supportsConfig: boolean;
+  policies: PolicyInfo[];
+  pluginVersion: string;
+  /** Milliseconds from spawning the process to the port on stdout. */
+  startMs: number;
+}
+
+/** `--policy-pack-config` file content: per policy a level, or an object with a level and properties. */
+export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export interface StartOptions {
+  /** The pack folder (holds PulumiPolicy.yaml). */
+  packDir: string;
+  /** Parsed `--policy-pack-config` content, or a path to such a JSON file. */
+  config?: PolicyPackConfigFile | string;
+  /** Stack identity, as the CLI passes it (ConfigureStack and environment). */
+  stack?: string;
+  project?: string;
+  organization?: string;
+  /** Stack configuration (`PULUMI_CONFIG`), e.g. `{ "aws:region": "eu-west-1" }`. */
+  stackConfig?: Record<string, string>;
+  dryRun?: boolean;
+  /** Extra environment for the pack process (tests use it for a fixed "today"). */
+  env?: Record<string, string>;
+  /** Give up waiting for the port after this long. @default 120000 */
+  startTimeoutMs?: number;
+}
+
+export interface RunningPolicyPack {
+  info: AnalyzerInfo;
+  /** The policy config sent with Configure (reconciled as the CLI does). */
+  appliedConfig: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+  /**
+   * Sends Configure again with another `--policy-pack-config` (reconciled the same way). The CLI
+   * configures once per run; tests use this to try several configs on one process.
+   */
+  reconfigure(config: PolicyPackConfigFile | undefined): Promise<void>;
+  analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]>;
+  analyzeStack(resources: AnalyzerResourceInput[]): Promise<Diagnostic[]>;
+  /** Stderr of the pack process so far (ts-node errors, console output). */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+const LEVELS: Record<number, EnforcementLevel> = {
+  [analyzerPb.EnforcementLevel.ADVISORY]: "advisory",
+  [analyzerPb.EnforcementLevel.MANDATORY]: "mandatory",
+  [analyzerPb.EnforcementLevel.DISABLED]: "disabled",
+  [analyzerPb.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const LEVEL_CODES: Record<EnforcementLevel, number> = {
+  advisory: analyzerPb.EnforcementLevel.ADVISORY,
+  mandatory: analyzerPb.EnforcementLevel.MANDATORY,
+  disabled: analyzerPb.EnforcementLevel.DISABLED,
+  remediate: analyzerPb.EnforcementLevel.REMEDIATE,
+};
+
+/** Starts the pack process, connects, and configures it as the CLI does. */
+export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicyPack> {
+  const packDir = path.resolve(opts.packDir);
+  if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")))
+    throw new Error(`policy pack "${packDir}": PulumiPolicy.yaml not found; pass the folder that holds it.`);
+  const fileConfig = loadConfigFile(opts.config);
+
+  const started = Date.now();
+  const child = spawnPack(packDir, opts);
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  let port: number;
+  try {
+    port = await readPort(child, opts.startTimeoutMs ?? 120_000, () => stderr);
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
+  const startMs = Date.now() - started;
+
+  const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
+  const call = <Req, Res>(method: string, req: Req): Promise<Res> =>
+    new Promise((resolve, reject) =>
+      (client as any)[method](req, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res))),
+    );
+
+  try {
+    // The CLI tries Handshake first and falls back when the pack does not implement it.
+    const hs = new analyzerPb.AnalyzerHandshakeRequest();
+    hs.setEngineAddress("127.0.0.1:0").setRootDirectory(packDir).setProgramDirectory(packDir);
+    await call("handshake", hs).catch((e: grpc.ServiceError) => {
+      if (e.code !== grpc.status.UNIMPLEMENTED) throw e;
+    });
+
+    const sc = new analyzerPb.AnalyzerStackConfigureRequest();
+    sc.setStack(opts.stack ?? "").setProject(opts.project ?? "").setOrganization(opts.organization ?? "");
+    sc.setDryRun(opts.dryRun ?? true);
+    for (const [k, v] of Object.entries(opts.stackConfig ?? {})) sc.getConfigMap().set(k, v);
+    await call("configureStack", sc).catch((e: grpc.ServiceError) => {
+      if (e.code !== grpc.status.UNIMPLEMENTED) throw e;
+    });
+
+    const infoRes = await call<emptyPb.Empty, analyzerPb.AnalyzerInfo>("getAnalyzerInfo", new emptyPb.Empty());
+    const pluginRes = await call<emptyPb.Empty, any>("getPluginInfo", new emptyPb.Empty());
+    const info: AnalyzerInfo = {
+      name: infoRes.getName(),
+      version: infoRes.getVersion(),
+      supportsConfig: infoRes.getSupportsconfig(),
+      policies: infoRes.getPoliciesList().map((p) => {
+        const schema = p.getConfigschema();
+        return {
+          name: p.getName(),
+          description: p.getDescription(),
+          enforcementLevel: LEVELS[p.getEnforcementlevel()],
+          configSchema: schema
+            ? {
+                properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                required: schema.getRequiredList(),
+              }
+            : undefined,
+        };
+      }),
+      pluginVersion: pluginRes.getVersion(),
+      startMs,
+    };
+    const initial: PolicyPackConfigFile = {};
+    infoRes.getInitialconfigMap().forEach((v, k) => {
+      initial[k] = { enforcementLevel: LEVELS[v.getEnforcementlevel()], ...(v.getProperties()?.toJavaScript() ?? {}) };
+    });
+
+    const configure = async (given: PolicyPackConfigFile | undefined) => {
+      const applied = reconcileConfig(info.policies, initial, given);
+      if (info.supportsConfig) {
+        const req = new analyzerPb.ConfigureAnalyzerRequest();
+        for (const [name, c] of Object.entries(applied)) {
+          const pc = new analyzerPb.PolicyConfig();
+          pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
+          pc.setProperties(structPb.Struct.fromJavaScript(c.properties as any));
+          req.getPolicyconfigMap().set(name, pc);
+        }
+        await call("configure", req);
+      }
+      return applied;
+    };
+    const running: RunningPolicyPack = {
+      info,
+      appliedConfig: await configure(fileConfig),
+      async reconfigure(given) {
+        running.appliedConfig = await configure(given);
+      },
+      async analyze(r) {
+        const req = new analyzerPb.AnalyzeRequest();
+        req.setType(r.type).setName(r.name).setUrn(r.urn);
+        req.setProperties(toStruct(r.properties)).setOptions(toOptions(r));
+        const res = await call<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>("analyze", req);
+        // The CLI attributes a resource policy's diagnostics to the analyzed resource.
+        return toDiagnostics(res).map((d) => ({ ...d, urn: d.urn || r.urn }));
+      },
+      async analyzeStack(resources) {
+        const req = new analyzerPb.AnalyzeStackRequest();
+        req.setResourcesList(
+          resources.map((r) => {
+            const ar = new analyzerPb.AnalyzerResource();
+            ar.setType(r.type).setName(r.name).setUrn(r.urn);
+            ar.setProperties(toStruct(r.properties)).setOptions(toOptions(r));
+            ar.setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []);
+            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+              if (urns.length === 0) continue; // the CLI skips properties without dependencies
+              const deps = new analyzerPb.AnalyzerPropertyDependencies();
+              deps.setUrnsList(urns);
+              ar.getPropertydependenciesMap().set(k, deps);
+            }
+            return ar;
+          }),
+        );
+        const res = await call<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>("analyzeStack", req);
+        return toDiagnostics(res);
+      },
+      stderr: () => stderr,
+      close: () => shutdown(client, child),
+    };
+    return running;
+  } catch (e) {
+    await shutdown(client, child);
+    throw new Error(`policy pack "${packDir}": ${(e as Error).message}\n--- pack stderr ---\n${stderr}`);
+  }
+}
+
+/** One-shot: start the pack, Analyze every resource, AnalyzeStack once, stop. */
+export async function runPolicyPack(
+  resources: AnalyzerResourceInput[],
+  opts: StartOptions,
+): Promise<{ info: AnalyzerInfo; diagnostics: Diagnostic[]; analyzeMs: number }> {
+  const pack = await startPolicyPack(opts);
+  try {
+    const t0 = Date.now();
+    const diagnostics: Diagnostic[] = [];
+    for (const r of resources) diagnostics.push(...(await pack.analyze(r)));
+    diagnostics.push(...(await pack.analyzeStack(resources)));
+    return { info: pack.info, diagnostics, analyzeMs: Date.now() - t0 };
+  } finally {
+    await pack.close();
+  }
+}
+
+function spawnPack(packDir: string, opts: StartOptions): ChildProcess {
+  // What the pulumi-analyzer-policy shim does: resolve the runner from the pack folder.
+  let script: string;
+  try {
+    script = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+  } catch {
+    throw new Error(
+      `policy pack "${packDir}": cannot resolve @pulumi/pulumi/cmd/run-policy-pack from it; run the install command (npm ci) at the repository root.`,
+    );
+  }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  // The test runner's ts-node settings must not leak into the pack: the CLI's environment has none.
+  for (const k of Object.keys(env)) if (k.startsWith("TS_NODE_")) delete env[k];
+  if (opts.stackConfig && Object.keys(opts.stackConfig).length > 0) env.PULUMI_CONFIG = JSON.stringify(opts.stackConfig);
+  const ident: Record<string, string | undefined> = {
+    ORGANIZATION: opts.organization,
+    PROJECT: opts.project,
+    STACK: opts.stack,
+    DRY_RUN: String(opts.dryRun ?? true),
+  };
+  for (const [k, v] of Object.entries(ident)) {
+    if (!v) continue;
+    env[`PULUMI_NODEJS_${k}`] = v;
+    env[`PULUMI_${k}`] = v;
+  }
+  Object.assign(env, opts.env ?? {});
+  return spawn(process.execPath, [script, "127.0.0.1:0", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => fail(`no port on stdout after ${timeoutMs} ms`), timeoutMs);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`policy pack failed to start: ${why}\n--- pack stderr ---\n${stderr()}`));
+    };
+    child.once("exit", (code) => fail(`process exited with code ${code} before printing its port`));
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf("\n");
+      if (nl < 0) return;
+      const port = Number(out.slice(0, nl).trim());
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      if (!Number.isInteger(port) || port <= 0) fail(`first stdout line is not a port: ${JSON.stringify(out.slice(0, nl))}`);
+      else resolve(port);
+    });
+  });
+}
+
+async function shutdown(client: grpc.Client, child: ChildProcess): Promise<void> {
+  client.close();
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function loadConfigFile(config: StartOptions["config"]): PolicyPackConfigFile | undefined {
+  if (config === undefined || typeof config === "object") return config;
+  try {
+    return JSON.parse(fs.readFileSync(config, "utf8")) as PolicyPackConfigFile;
+  } catch (e) {
+    throw new Error(`--policy-pack-config "${config}": ${(e as Error).message}; it must be a JSON object keyed by policy name.`);
+  }
+}
+
+/**
+ * ReconcilePolicyPackConfig as the CLI implements it (pkg/resource/analyzer/config.go): schema
+ * defaults, then the pack's initial config, then the given config ("all" sets every level), then
+ * JSON-schema validation of each policy's properties.
+ */
+export function reconcileConfig(
+  policies: PolicyInfo[],
+  initial: PolicyPackConfigFile | undefined,
+  given: PolicyPackConfigFile | undefined,
+): Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> {
+  const result: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> = {};
+  for (const p of policies) {
+    const props: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ("default" in s) props[k] = s.default;
+    result[p.name] = { enforcementLevel: p.enforcementLevel, properties: props };
+  }
+  for (const layer of [initial, given]) {
+    if (!layer) continue;
+    const all = normalizeEntry(layer.all);
+    if (all.enforcementLevel) for (const r of Object.values(result)) r.enforcementLevel = all.enforcementLevel;
+    for (const [name, raw] of Object.entries(layer)) {
+      if (name === "all") continue;
+      const entry = normalizeEntry(raw);
+      const target = (result[name] ??= { enforcementLevel: "advisory", properties: {} });
+      if (entry.enforcementLevel) target.enforcementLevel = entry.enforcementLevel;
+      Object.assign(target.properties, entry.properties);
+    }
+  }
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const errors: string[] = [];
+  for (const p of policies) {
+    if (!p.configSchema) continue;
+    const schema = {
+      type: "object",
+      properties: p.configSchema.properties,
+      ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}),
+    };
+    const validate = ajv.compile(schema);
+    if (!validate(result[p.name].properties))
+      for (const e of validate.errors ?? []) errors.push(`${p.name}: ${e.instancePath || "(root)"} ${e.message}`);
+  }
+  if (errors.length) throw new Error(`policy pack config is invalid:\n  ${errors.join("\n  ")}`);
+  return result;
+}
+
+function normalizeEntry(raw: PolicyPackConfigFile[string] | undefined): {
+  enforcementLevel?: EnforcementLevel;
+  properties: Record<string, unknown>;
+} {
+  if (raw === undefined) return { properties: {} };
+  if (typeof raw === "string") return { enforcementLevel: raw, properties: {} };
+  const { enforcementLevel, ...properties } = raw;
+  return { enforcementLevel, properties };
+}
+
+/** MarshalProperties(KeepUnknowns, SkipInternalKeys): drops `__` keys and undefined values. */
+function toStruct(props: Record<string, unknown>): structPb.Struct {
+  const clean: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (k.startsWith("__") || v === undefined) continue;
+    clean[k] = dropUndefined(v);
+  }
+  return structPb.Struct.fromJavaScript(clean as any);
+}
+
+function dropUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : dropUndefined(x)));
+  if (v && typeof v === "object") {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = dropUndefined(x);
+    return o;
+  }
+  return v;
+}
+
+function toOptions(r: AnalyzerResourceInput): analyzerPb.AnalyzerResourceOptions {
+  const o = new analyzerPb.AnalyzerResourceOptions();
+  o.setProtect(r.protect ?? false).setParent(r.parent ?? "");
+  o.setCustomtimeouts(new analyzerPb.AnalyzerResourceOptions.CustomTimeouts());
+  return o;
+}
+
+function toDiagnostics(res: analyzerPb.AnalyzeResponse): Diagnostic[] {
+  return res.getDiagnosticsList().map((d) => ({
+    policyName: d.getPolicyname(),
+    policyPackName: d.getPolicypackname(),
+    policyPackVersion: d.getPolicypackversion(),
+    enforcementLevel: LEVELS[d.getEnforcementlevel()],
+    urn: d.getUrn(),
+    message: d.getMessage(),
+    description: d.getDescription(),
+  }));
+}
