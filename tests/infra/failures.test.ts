@@ -1,0 +1,67 @@
+import * as assert from "assert";
+import { planStack } from "../support/plan-stack";
+import { fixtureFunctions, SETTINGS } from "./fixtures";
+
+/** Plans staging against a throwaway functions folder and build; resolves to the error message. */
+async function failureOf(functions: Parameters<typeof fixtureFunctions>[0], extra: Record<string, string> = {}): Promise<string> {
+  const { functionsDir, manifest } = fixtureFunctions(functions);
+  try {
+    await planStack("staging", { config: { "serverless:functionsDir": functionsDir, "serverless:artifactManifest": manifest, ...extra } });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  assert.fail("expected the program to fail");
+}
+
+describe("the program refusing bad input before declaring anything", () => {
+  it("names the function.json and field of an invalid setting", async () => {
+    const message = await failureOf([{ name: "things-api", settings: { ...SETTINGS.http, memoryMb: 64 } }]);
+    assert.match(message, /things-api\/function\.json: `memoryMb` .*; got 64/);
+  });
+
+  it("names a function that is missing from the build and says to run the build", async () => {
+    const message = await failureOf([
+      { name: "things-api", settings: SETTINGS.http },
+      { name: "nightly-job", settings: SETTINGS.schedule, unbuilt: true },
+    ]);
+    assert.match(message, /function "nightly-job" is not in .*manifest\.json; run `npm run build` to build it\./);
+  });
+
+  it("names a function built with another trigger than it now declares", async () => {
+    const { functionsDir, manifest } = fixtureFunctions([{ name: "things-api", settings: SETTINGS.http }]);
+    const fs = await import("fs");
+    fs.writeFileSync(`${functionsDir}/things-api/function.json`, JSON.stringify(SETTINGS.schedule));
+    await assert.rejects(
+      planStack("staging", { config: { "serverless:functionsDir": functionsDir, "serverless:artifactManifest": manifest } }),
+      /function "things-api" was built as http\/arm64\/nodejs24\.x but is now schedule\/arm64\/nodejs24\.x; run `npm run build` again/,
+    );
+  });
+
+  it("ignores a built function that is no longer in the catalog", async () => {
+    const { functionsDir, manifest } = fixtureFunctions([
+      { name: "things-api", settings: SETTINGS.http },
+      { name: "old-job", settings: SETTINGS.schedule },
+    ]);
+    const fs = await import("fs");
+    fs.rmSync(`${functionsDir}/old-job`, { recursive: true });
+    const plan = await planStack("staging", { config: { "serverless:functionsDir": functionsDir, "serverless:artifactManifest": manifest } });
+    assert.deepStrictEqual(plan.all("aws:lambda/function:Function").map((r) => r.name), ["things-api-function"]);
+  });
+
+  it("names the stack file and key of an override for a function that does not exist", async () => {
+    const message = await failureOf([{ name: "things-api", settings: SETTINGS.http }], { "serverless:functions": JSON.stringify({ "thing-api": { memoryMb: 512 } }) });
+    assert.match(message, /Pulumi\.staging\.yaml: serverless:functions\.thing-api overrides a function that does not exist; known functions: things-api/);
+  });
+
+  it("names the stack file and key of a bad stack value", async () => {
+    const message = await failureOf([{ name: "things-api", settings: SETTINGS.http }], { "serverless:canary": JSON.stringify({ type: "canary", percent: 150, intervalMinutes: 5 }) });
+    assert.match(message, /Pulumi\.staging\.yaml: serverless:canary\.percent must be 1-99; got 150/);
+  });
+
+  it("declares no HTTP API when no function has an HTTP trigger", async () => {
+    const { functionsDir, manifest } = fixtureFunctions([{ name: "nightly-job", settings: SETTINGS.schedule }]);
+    const plan = await planStack("staging", { config: { "serverless:functionsDir": functionsDir, "serverless:artifactManifest": manifest } });
+    assert.equal(plan.all("aws:apigatewayv2/api:Api").length, 0);
+    assert.equal(plan.outputs.apiUrl, undefined);
+  });
+});
