@@ -8,6 +8,7 @@ import { rawProps } from "./values";
 export const T = {
   function: "aws:lambda/function:Function",
   permission: "aws:lambda/permission:Permission",
+  runtimeManagementConfig: "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig",
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
   deploymentGroup: "aws:codedeploy/deploymentGroup:DeploymentGroup",

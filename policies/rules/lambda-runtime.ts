@@ -1,6 +1,8 @@
 /** Runtimes: supported per the dated table, and pinned so they never change outside a deployment. */
-import { ResourceRule, unverifiable, violation, Finding } from "../lib/rule";
-import { T } from "../lib/resources";
+import { and, Match } from "../lib/alarms";
+import { FunctionRef, namesFunction, parseFunctionRef, targetsLatest } from "../lib/function-ref";
+import { Finding, ResourceRule, StackRule, unverifiable, violation } from "../lib/rule";
+import { label, PackResource, T } from "../lib/resources";
 import { asString, at, isUnknown } from "../lib/values";
 import { RUNTIME_SUPPORT, TODAY_ENV } from "../runtime-support";
 
@@ -79,41 +81,146 @@ export const lambdaRuntimeSupported: ResourceRule<RuntimeSupportedConfig> = {
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 
-export const lambdaRuntimePinned: ResourceRule = {
-  kind: "resource",
+/** An image function's code and runtime are its image: pinned when referenced by digest. */
+function imageFindings(rule: string, fn: PackResource): Finding[] {
+  const uri = fn.props.imageUri;
+  if (isUnknown(uri))
+    return [unverifiable(rule, fn, "imageUri", "that the image is referenced by digest", "build the image URI from the repository URL and a digest known at preview (e.g. from the build manifest)")];
+  if (typeof uri !== "string" || !DIGEST.test(uri))
+    return [violation(rule, fn, `image \`${String(uri)}\` is referenced by tag, not by digest, so the code can change without a deployment.`,
+      "reference the image as <repository>@sha256:<digest>.")];
+  return [];
+}
+
+/** What a runtime management configuration (the resource, or a function's legacy inline block) sets. */
+type Mode =
+  | { verdict: "pinned" }
+  | { verdict: "unpinned"; problem: string; fix: string }
+  | { verdict: "unknown"; path: string; why: string; howToKnow: string };
+
+const PIN = '"FunctionUpdate" (or "Manual" with a runtimeVersionArn)';
+
+/** `prefix` is "" for the resource and "runtimeManagementConfig." for the inline block. */
+function updateMode(cfg: unknown, prefix: string): Mode {
+  if (isUnknown(cfg))
+    return { verdict: "unknown", path: prefix.replace(/\.$/, ""), why: "the runtime update mode", howToKnow: `write the block as a literal with updateRuntimeOn ${PIN}` };
+  const on = at(cfg, "updateRuntimeOn");
+  if (isUnknown(on))
+    return { verdict: "unknown", path: `${prefix}updateRuntimeOn`, why: "the runtime update mode", howToKnow: `set updateRuntimeOn to the literal ${PIN}` };
+  if (on === "FunctionUpdate") return { verdict: "pinned" };
+  if (on === "Manual") {
+    const arn = at(cfg, "runtimeVersionArn");
+    if (isUnknown(arn))
+      return { verdict: "unknown", path: `${prefix}runtimeVersionArn`, why: "the pinned runtime version",
+        howToKnow: "use a literal runtime version ARN (`aws lambda get-runtime-management-config` shows the current one), or updateRuntimeOn \"FunctionUpdate\"" };
+    if (asString(arn)) return { verdict: "pinned" };
+    return { verdict: "unpinned", problem: `uses ${prefix}updateRuntimeOn Manual without a \`${prefix}runtimeVersionArn\`.`,
+      fix: "set runtimeVersionArn to the runtime version to pin, or use updateRuntimeOn \"FunctionUpdate\"." };
+  }
+  const mode = on === undefined || on === null ? "missing (AWS default Auto)"
+    : on === "Auto" ? "`Auto`" : `\`${String(on)}\` (accepted: FunctionUpdate, Manual; case-sensitive)`;
+  return { verdict: "unpinned", problem: `${prefix}updateRuntimeOn is ${mode}, so AWS may change the runtime outside any deployment.`,
+    fix: `set ${prefix}updateRuntimeOn: ${PIN}.` };
+}
+
+function modeFinding(rule: string, r: PackResource, m: Mode, target = ""): Finding[] {
+  if (m.verdict === "unpinned") return [violation(rule, r, `${target}${m.problem}`, m.fix)];
+  if (m.verdict === "unknown") return [unverifiable(rule, r, m.path, m.why, m.howToKnow)];
+  return [];
+}
+
+interface Config {
+  rmc: PackResource;
+  ref?: FunctionRef;
+  mode: Mode;
+}
+
+/** Does `c` set the mode of `fn`'s $LATEST? `claimed`: known names of the stack's functions. */
+function targets(c: Config, fn: PackResource, claimed: Set<string>): { named: Match; latest: Match } {
+  if (!c.ref) return { named: "no", latest: "no" };
+  const latest = targetsLatest(c.ref, c.rmc.props.qualifier);
+  const name = fn.props.name;
+  // An unknown name can be any name but one the stack's other functions already hold.
+  if (isUnknown(name)) return { named: c.ref.name !== undefined && claimed.has(c.ref.name) ? "no" : "unknown", latest };
+  if (typeof name !== "string" || name === "") return { named: "no", latest };
+  return { named: namesFunction(c.ref, name, fn.props.region, c.rmc.props.region), latest };
+}
+
+const pinnedBy = (m: Mode): Match => (m.verdict === "pinned" ? "yes" : m.verdict === "unknown" ? "unknown" : "no");
+const unknownInputs = (r: PackResource, keys: string[]) => keys.filter((k) => isUnknown(r.props[k]));
+
+export const lambdaRuntimePinned: StackRule = {
+  kind: "stack",
   name: "lambda-runtime-pinned",
   description:
-    "Lambda runtimes change only with a deployment: updateRuntimeOn FunctionUpdate (or Manual with a runtimeVersionArn); images by digest.",
-  types: [T.function],
+    "Lambda runtimes change only with a deployment: every zip function's $LATEST has a RuntimeManagementConfig with updateRuntimeOn FunctionUpdate (or Manual with a runtimeVersionArn); images by digest.",
   defaults: {},
-  check(r) {
+  check(resources) {
     const rule = this.name;
-    const image = isImage(r.props);
-    if (image === "unknown") return [unverifiable(rule, r, "packageType", "how the function's runtime is pinned")];
-    if (image) {
-      const uri = r.props.imageUri;
-      if (isUnknown(uri))
-        return [unverifiable(rule, r, "imageUri", "that the image is referenced by digest", "build the image URI from the repository URL and a digest known at preview (e.g. from the build manifest)")];
-      if (typeof uri !== "string" || !DIGEST.test(uri))
-        return [violation(rule, r, `image \`${String(uri)}\` is referenced by tag, not by digest, so the code can change without a deployment.`,
-          "reference the image as <repository>@sha256:<digest>.")];
-      return [];
+    const out: Finding[] = [];
+    const fns = resources.filter((r) => r.type === T.function);
+    const claimed = new Set(fns.map((f) => f.props.name).filter((n): n is string => typeof n === "string" && n !== "" && !isUnknown(n)));
+
+    // Every configuration in the stack pins, wherever it points: an explicit Auto is the very thing refused.
+    const configs: Config[] = resources
+      .filter((r) => r.type === T.runtimeManagementConfig)
+      .map((rmc) => ({ rmc, ref: parseFunctionRef(rmc.props.functionName), mode: updateMode(rmc.props, "") }));
+    for (const c of configs) {
+      const fname = c.rmc.props.functionName;
+      out.push(...modeFinding(rule, c.rmc, c.mode, `targets ${isUnknown(fname) ? "a function unknown at preview" : JSON.stringify(fname)}; `));
     }
-    const findings: Finding[] = [];
-    const on = at(r.props, "runtimeManagementConfig.updateRuntimeOn");
-    const arn = at(r.props, "runtimeManagementConfig.runtimeVersionArn");
-    if (isUnknown(on)) return [unverifiable(rule, r, "runtimeManagementConfig.updateRuntimeOn", "the runtime update mode", "set updateRuntimeOn to the literal FunctionUpdate")];
-    if (on === "FunctionUpdate") return [];
-    if (on === "Manual") {
-      if (isUnknown(arn)) return [unverifiable(rule, r, "runtimeManagementConfig.runtimeVersionArn", "the pinned runtime version")];
-      if (asString(arn)) return [];
-      findings.push(violation(rule, r, "uses updateRuntimeOn Manual without a `runtimeVersionArn`.",
-        "set runtimeVersionArn to the runtime version to pin, or use updateRuntimeOn FunctionUpdate."));
-      return findings;
+
+    // RMC -> functions whose verdict waits on its unknown target.
+    const undecided = new Map<PackResource, PackResource[]>();
+    for (const fn of fns) {
+      const image = isImage(fn.props);
+      if (image === true) {
+        out.push(...imageFindings(rule, fn));
+        continue;
+      }
+      const inline = fn.props.runtimeManagementConfig;
+      const inlineMode = inline === undefined || inline === null ? undefined : updateMode(inline, "runtimeManagementConfig.");
+      if (inlineMode) out.push(...modeFinding(rule, fn, inlineMode));
+
+      const results = configs.map((c) => ({ c, ...targets(c, fn, claimed) }));
+      const applies = results.map((x) => ({ ...x, match: and(x.named, x.latest) }));
+      const pinned = inlineMode?.verdict === "pinned" || applies.some((x) => x.match === "yes" && x.c.mode.verdict === "pinned");
+      if (image === "unknown") {
+        // Decides only if the two readings disagree: pinned as a zip and by digest (or no image at all) as an image.
+        const asImage = fn.props.imageUri === undefined ? [] : imageFindings(rule, fn);
+        if (!(pinned && asImage.length === 0)) out.push(unverifiable(rule, fn, "packageType", "how the function's runtime is pinned", "set packageType to the literal \"Zip\" or \"Image\""));
+        continue;
+      }
+      if (pinned) continue;
+      // A configuration that targets the function but does not pin it is already reported on itself.
+      if (inlineMode || applies.some((x) => x.match === "yes")) continue;
+      const maybe = applies.filter((x) => x.match === "unknown" && pinnedBy(x.c.mode) !== "no");
+      if (maybe.length > 0) {
+        if (isUnknown(fn.props.name) || isUnknown(fn.props.region)) {
+          out.push(unverifiable(rule, fn, unknownInputs(fn, ["name", "region"]).join("`, `"),
+            "which aws.lambda.RuntimeManagementConfig pins this function's runtime",
+            "name the function explicitly from values known at preview (e.g. `${project}-${stack}-<name>`) and pass that name as the config's functionName"));
+        }
+        for (const x of maybe)
+          if (unknownInputs(x.c.rmc, ["functionName", "qualifier", "region"]).length > 0) undecided.set(x.c.rmc, [...(undecided.get(x.c.rmc) ?? []), fn]);
+        continue;
+      }
+      out.push(missing(rule, fn, results.filter((x) => x.named === "yes" && x.latest === "no").map((x) => x.c.rmc)));
     }
-    const mode = on === undefined || on === null ? "missing (AWS default Auto)" : `\`${String(on)}\``;
-    findings.push(violation(rule, r, `runtimeManagementConfig.updateRuntimeOn is ${mode}, so AWS may change the runtime outside any deployment.`,
-      "set runtimeManagementConfig: { updateRuntimeOn: \"FunctionUpdate\" }."));
-    return findings;
+    for (const [rmc, waiting] of undecided)
+      out.push(unverifiable(rule, rmc, unknownInputs(rmc, ["functionName", "qualifier", "region"]).join("`, `"),
+        `whether it pins the runtime of ${waiting.map(label).join(", ")} (nothing else does)`,
+        "set functionName to the function's name known at preview (name the function explicitly and pass `fn.name`, or an ARN built from that name with pulumi.interpolate) and leave qualifier unset"));
+    return out;
   },
 };
+
+/** No configuration targets the function's $LATEST: AWS's default, Auto, applies. */
+function missing(rule: string, fn: PackResource, otherVersions: PackResource[]): Finding {
+  const name = fn.props.name;
+  const fnName = typeof name === "string" && name !== "" ? JSON.stringify(name) : "<the function's name>";
+  const notes = otherVersions.map((r) => ` ${label(r)} sets a published version (qualifier ${JSON.stringify(r.props.qualifier ?? String(r.props.functionName).split(":").pop())}), not $LATEST, from which new versions are published.`).join("");
+  return violation(rule, fn,
+    `no aws.lambda.RuntimeManagementConfig in the stack targets this function's $LATEST, so its runtime update mode is AWS's default, Auto: AWS may change the runtime outside any deployment.${notes}`,
+    `add new aws.lambda.RuntimeManagementConfig("${fn.name}-runtime", { functionName: ${fnName}, updateRuntimeOn: "FunctionUpdate" }) (functionName: the function's name or its ARN; no qualifier, or "$LATEST").`);
+}

@@ -16,7 +16,8 @@ describe("policy pack config, through the analyzer protocol", function () {
     const s = goodStack();
     const fn = pick(s, "orders-api").properties;
     fn.runtime = runtime;
-    if (updateRuntimeOn === undefined) delete fn.runtimeManagementConfig;
+    if (updateRuntimeOn === undefined) s.splice(s.indexOf(pick(s, "orders-api-runtime")), 1);
+    else pick(s, "orders-api-runtime").properties.updateRuntimeOn = updateRuntimeOn;
     return s;
   };
 

@@ -9,6 +9,7 @@ import { dlqDepthAlarm } from "../../policies/rules/dlq-depth-alarm";
 import { lambdaAlarmsRequired } from "../../policies/rules/lambda-alarms-required";
 import { lambdaNoPlaintextSecrets, secretShape, shannonEntropy } from "../../policies/rules/lambda-no-plaintext-secrets";
 import { lambdaRuntimePinned, lambdaRuntimeSupported } from "../../policies/rules/lambda-runtime";
+import { parseFunctionRef } from "../../policies/lib/function-ref";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ALL_RULES } from "../../policies/rules/all";
@@ -66,15 +67,111 @@ describe("policy rules without the server", () => {
   });
 
   describe("lambda-runtime-pinned", () => {
-    it("refuses the AWS default (Auto) when runtimeManagementConfig is missing", () => {
-      assert.match(runRule(lambdaRuntimePinned, [fn({ runtime: "nodejs24.x" })])[0].message, /missing \(AWS default Auto\)/);
+    const RMC = "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig";
+    const config = (name: string, props: Record<string, unknown>) => pack(RMC, name, props);
+    /** The infra's shape: one config per function, functionName = the function's known name. */
+    const pinned = (functionName: unknown = "f", extra: Record<string, unknown> = {}) => config("f-runtime", { functionName, updateRuntimeOn: "FunctionUpdate", ...extra });
+    const check = (...rs: PackResource[]) => runRule(lambdaRuntimePinned, rs);
+
+    it("accepts a function pinned by a RuntimeManagementConfig naming it, as the infra creates it", () => {
+      assert.deepEqual(check(fn({ runtime: "nodejs24.x" }), pinned()), []);
     });
-    it("accepts FunctionUpdate", () => {
-      assert.deepEqual(runRule(lambdaRuntimePinned, [fn({ runtimeManagementConfig: { updateRuntimeOn: "FunctionUpdate" } })]), []);
+    it("accepts the function named by full ARN, by partial ARN with $LATEST, or with qualifier $LATEST", () => {
+      for (const c of [pinned("arn:aws:lambda:eu-west-1:123456789012:function:f"), pinned("123456789012:function:f:$LATEST"), pinned("f", { qualifier: "$LATEST" })])
+        assert.deepEqual(check(fn({}), c), [], String(c.props.functionName));
     });
-    it("refuses an image by tag and accepts one by digest", () => {
-      assert.equal(runRule(lambdaRuntimePinned, [fn({ packageType: "Image", imageUri: "repo/x:1.0" })]).length, 1);
-      assert.deepEqual(runRule(lambdaRuntimePinned, [fn({ packageType: "Image", imageUri: `repo/x@sha256:${"0".repeat(64)}` })]), []);
+    it("accepts Manual with a runtimeVersionArn", () => {
+      assert.deepEqual(check(fn({}), pinned("f", { updateRuntimeOn: "Manual", runtimeVersionArn: "arn:aws:lambda:eu-west-1::runtime:abc" })), []);
+    });
+    it("refuses a function no config targets, saying the default is Auto and giving the resource to add", () => {
+      const [f, ...rest] = check(fn({ name: "serverless-staging-orders-api" }));
+      assert.deepEqual(rest, []);
+      assert.match(f.message, /no aws\.lambda\.RuntimeManagementConfig in the stack targets this function's \$LATEST, so its runtime update mode is AWS's default, Auto/);
+      assert.ok(f.message.includes('new aws.lambda.RuntimeManagementConfig("f-runtime", { functionName: "serverless-staging-orders-api", updateRuntimeOn: "FunctionUpdate" })'), f.message);
+    });
+    it("refuses a config that points at another function, or at a name that only starts alike", () => {
+      for (const other of ["g", "f-v2", "arn:aws:lambda:eu-west-1:123456789012:function:g"])
+        assert.match(check(fn({}), pinned(other))[0]?.message ?? "", /no aws\.lambda\.RuntimeManagementConfig .* targets this function/, other);
+    });
+    it("refuses a config on a published version, saying it is not $LATEST", () => {
+      for (const c of [pinned("f", { qualifier: "3" }), pinned("f:3")]) {
+        const [f] = check(fn({}), c);
+        assert.match(f.message, /sets a published version \(qualifier "3"\), not \$LATEST/);
+      }
+    });
+    it("refuses a config in another region than the function", () => {
+      assert.equal(check(fn({ region: "eu-west-1" }), pinned("f", { region: "us-east-1" })).length, 1);
+      assert.deepEqual(check(fn({ region: "eu-west-1" }), pinned("f", { region: "eu-west-1" })), []);
+    });
+    it("refuses Auto, a missing mode and a wrongly cased mode on the config itself, once", () => {
+      for (const [on, says] of [["Auto", /updateRuntimeOn is `Auto`/], [undefined, /updateRuntimeOn is missing \(AWS default Auto\)/], ["functionupdate", /`functionupdate` \(accepted: FunctionUpdate, Manual; case-sensitive\)/]] as const) {
+        const findings = check(fn({}), pinned("f", { updateRuntimeOn: on }));
+        assert.equal(findings.length, 1, String(on));
+        assert.equal(findings[0].urn, pinned().urn);
+        assert.match(findings[0].message, says);
+      }
+    });
+    it("refuses Manual without a runtimeVersionArn", () => {
+      assert.match(check(fn({}), pinned("f", { updateRuntimeOn: "Manual" }))[0].message, /Manual without a `runtimeVersionArn`/);
+    });
+    it("refuses an explicit Auto config even beside one that pins the function", () => {
+      const auto = config("f-auto", { functionName: "f", updateRuntimeOn: "Auto" });
+      assert.deepEqual(check(fn({}), pinned(), auto).map((f) => f.urn), [auto.urn]);
+    });
+    it("fails closed on an unknown updateRuntimeOn or runtimeVersionArn, naming the config and the path", () => {
+      assert.match(check(fn({}), pinned("f", { updateRuntimeOn: UNKNOWN }))[0].message, /RuntimeManagementConfig "f-runtime": `updateRuntimeOn` is unknown during preview/);
+      assert.match(check(fn({}), pinned("f", { updateRuntimeOn: "Manual", runtimeVersionArn: UNKNOWN }))[0].message, /`runtimeVersionArn` is unknown during preview/);
+    });
+    it("fails closed on a config whose functionName is unknown while the function is otherwise unmatched", () => {
+      const findings = check(fn({}), pinned(UNKNOWN));
+      assert.equal(findings.length, 1);
+      assert.match(findings[0].message, /RuntimeManagementConfig "f-runtime": `functionName` is unknown during preview, so whether it pins the runtime of aws:lambda\/function:Function "f" .* cannot be verified.*Fix: set functionName to the function's name known at preview/);
+    });
+    it("does not fail on another config's unknown functionName when the function is already pinned", () => {
+      assert.deepEqual(check(fn({}), pinned(), config("other-runtime", { functionName: UNKNOWN, updateRuntimeOn: "FunctionUpdate" })), []);
+    });
+    it("fails closed on an unknown qualifier", () => {
+      assert.match(check(fn({}), pinned("f", { qualifier: UNKNOWN }))[0].message, /`qualifier` is unknown during preview/);
+    });
+    it("fails closed on a function whose name is unknown when a config could target it", () => {
+      const [f] = check(fn({ name: UNKNOWN }), pinned("serverless-staging-f"));
+      assert.match(f.message, /Function "f": `name` is unknown during preview, so which aws\.lambda\.RuntimeManagementConfig pins this function's runtime cannot be verified/);
+    });
+    it("refuses a function with an unknown name outright when every config belongs to another function", () => {
+      const g = pack("aws:lambda/function:Function", "g", { name: "g" });
+      const findings = check(fn({ name: UNKNOWN }), g, pinned("g"));
+      assert.equal(findings.length, 1);
+      assert.match(findings[0].message, /no aws\.lambda\.RuntimeManagementConfig in the stack targets this function/);
+    });
+    it("accepts the legacy inline runtimeManagementConfig that pins (older providers), without a resource", () => {
+      assert.deepEqual(check(fn({ runtimeManagementConfig: { updateRuntimeOn: "FunctionUpdate" } })), []);
+    });
+    it("refuses a legacy inline Auto even when a resource pins the function", () => {
+      const [f, ...rest] = check(fn({ runtimeManagementConfig: { updateRuntimeOn: "Auto" } }), pinned());
+      assert.deepEqual(rest, []);
+      assert.match(f.message, /runtimeManagementConfig\.updateRuntimeOn is `Auto`/);
+    });
+    it("refuses an image by tag and accepts one by digest without any config", () => {
+      assert.equal(check(fn({ packageType: "Image", imageUri: "repo/x:1.0" })).length, 1);
+      assert.deepEqual(check(fn({ packageType: "Image", imageUri: `repo/x@sha256:${"0".repeat(64)}` })), []);
+    });
+    it("fails closed on an unknown packageType only when the two readings could disagree", () => {
+      assert.deepEqual(check(fn({ packageType: UNKNOWN }), pinned()), []);
+      assert.match(check(fn({ packageType: UNKNOWN }))[0].message, /`packageType` is unknown during preview/);
+    });
+  });
+
+  describe("function references", () => {
+    it("reads names, partial and full ARNs with or without a qualifier", () => {
+      assert.deepEqual(parseFunctionRef("f"), { name: "f", region: undefined, qualifier: undefined });
+      assert.deepEqual(parseFunctionRef("f:7"), { name: "f", region: undefined, qualifier: "7" });
+      assert.deepEqual(parseFunctionRef("123456789012:function:f"), { name: "f", region: undefined, qualifier: undefined });
+      assert.deepEqual(parseFunctionRef("arn:aws-cn:lambda:cn-north-1:123456789012:function:f:$LATEST"), { name: "f", region: "cn-north-1", qualifier: "$LATEST" });
+    });
+    it("keeps an unknown name unknown and rejects what is not a reference", () => {
+      assert.deepEqual(parseFunctionRef(UNKNOWN), {});
+      assert.equal(parseFunctionRef("a:b:c:d"), undefined);
+      assert.equal(parseFunctionRef(42), undefined);
     });
   });
 
@@ -99,7 +196,7 @@ describe("policy rules without the server", () => {
   });
 
   describe("stack rules on the corpus' good stack", () => {
-    for (const rule of [lambdaAlarmsRequired, codedeployAlarmRollback, dlqDepthAlarm]) {
+    for (const rule of [lambdaAlarmsRequired, codedeployAlarmRollback, dlqDepthAlarm, lambdaRuntimePinned]) {
       it(`${rule.name} finds nothing wrong`, () => assert.deepEqual(runRule(rule, good()), []));
     }
     it("lambda-alarms-required names the missing metric and the function", () => {

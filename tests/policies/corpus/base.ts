@@ -1,6 +1,6 @@
 /**
- * A small stack that passes every rule: one HTTP function with its role, alarms, canary
- * deployment group and invoke permission; a queue with its dead-letter queue and depth alarm; a
+ * A small stack that passes every rule: one HTTP function with its role, runtime management
+ * config, alarms, canary deployment group and invoke permission; a queue with its dead-letter queue and depth alarm; a
  * CodeBuild project; a deliberately wide role ("platform-role") whose baseline approves everything,
  * so cases can break an absolute IAM rule without also being a privilege expansion.
  * Bad cases are this stack with exactly one change.
@@ -16,6 +16,7 @@ export const LOG_ARN = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:serverless-staging-alarms`;
 export const DLQ = "serverless-staging-fulfil-order-dlq";
 export const QUEUE = "serverless-staging-fulfil-order";
+export const RMC = "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig";
 
 export function urn(type: string, name: string): string {
   return `urn:pulumi:staging::serverless::${type}::${name}`;
@@ -74,9 +75,10 @@ export function goodStack(): AnalyzerResourceInput[] {
       packageType: "Zip",
       architectures: ["arm64"],
       publish: true,
-      runtimeManagementConfig: { updateRuntimeOn: "FunctionUpdate" },
       environment: { variables: { EVENT_BUS_NAME: "serverless-staging-bus", POWERTOOLS_SERVICE_NAME: "orders-api", LOG_LEVEL: "INFO" } },
     }),
+    // The AWS provider (7.x) models runtime management as its own resource, targeting $LATEST by name.
+    res(RMC, "orders-api-runtime", { functionName: FN, updateRuntimeOn: "FunctionUpdate" }),
     res("aws:lambda/alias:Alias", "orders-api-live", { name: "live", functionName: FN, functionVersion: "1" }),
     res("aws:lambda/permission:Permission", "orders-api-http", {
       action: "lambda:InvokeFunction",

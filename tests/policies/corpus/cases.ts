@@ -5,7 +5,7 @@
  */
 import type { AnalyzerResourceInput } from "../../../tools/lib/policy-pack-client";
 import { UNKNOWN } from "../../../tools/lib/policy-pack-client";
-import { ACCOUNT, alarm, BUS_ARN, DLQ, FN, goodStack, LAMBDA_TRUST, pick, REGION, res, ROLE, TOPIC_ARN } from "./base";
+import { ACCOUNT, alarm, BUS_ARN, DLQ, FN, goodStack, LAMBDA_TRUST, pick, REGION, res, RMC, ROLE, TOPIC_ARN } from "./base";
 
 export interface CorpusCase {
   name: string;
@@ -49,6 +49,14 @@ const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/serverless-stagin
 const runtime = (r: unknown) => (s: AnalyzerResourceInput[]) => void (fn(s).runtime = r);
 const image = (i: unknown) => (s: AnalyzerResourceInput[]) =>
   void ((P(s, "build").environment as Record<string, unknown>).image = i);
+/** Sets inputs of the function's RuntimeManagementConfig (undefined deletes one). */
+const rmc = (inputs: Record<string, unknown>) => (s: AnalyzerResourceInput[]) => {
+  const p = P(s, "orders-api-runtime");
+  for (const [k, v] of Object.entries(inputs)) {
+    if (v === undefined) delete p[k];
+    else p[k] = v;
+  }
+};
 const envVar = (k: string, v: unknown) => (s: AnalyzerResourceInput[]) => void (env(s)[k] = v);
 
 export const BAD: CorpusCase[] = [
@@ -61,12 +69,35 @@ export const BAD: CorpusCase[] = [
   { name: "runtime not in the table", expect: "lambda-runtime-supported", mutate: runtime("nodejs99.x") },
   { name: "no runtime on a zip function", expect: "lambda-runtime-supported", mutate: (s) => void delete fn(s).runtime },
   { name: "runtime unknown at preview (fail closed)", expect: "lambda-runtime-supported", mutate: runtime(UNKNOWN) },
-  // lambda-runtime-pinned
-  { name: "runtime management missing (Auto)", expect: "lambda-runtime-pinned", mutate: (s) => void delete fn(s).runtimeManagementConfig },
-  { name: "updateRuntimeOn Auto", expect: "lambda-runtime-pinned", mutate: (s) => void (fn(s).runtimeManagementConfig = { updateRuntimeOn: "Auto" }) },
-  { name: "updateRuntimeOn Manual without a version ARN", expect: "lambda-runtime-pinned", mutate: (s) => void (fn(s).runtimeManagementConfig = { updateRuntimeOn: "Manual" }) },
-  { name: "updateRuntimeOn in the wrong case", expect: "lambda-runtime-pinned", mutate: (s) => void (fn(s).runtimeManagementConfig = { updateRuntimeOn: "functionupdate" }) },
-  { name: "updateRuntimeOn unknown at preview (fail closed)", expect: "lambda-runtime-pinned", mutate: (s) => void (fn(s).runtimeManagementConfig = { updateRuntimeOn: UNKNOWN }) },
+  // lambda-runtime-pinned (the function's $LATEST is pinned by the separate RuntimeManagementConfig)
+  { name: "function without any RuntimeManagementConfig (AWS default Auto)", expect: "lambda-runtime-pinned", mutate: (s) => void remove(s, "orders-api-runtime") },
+  { name: "RuntimeManagementConfig with updateRuntimeOn Auto", expect: "lambda-runtime-pinned", mutate: rmc({ updateRuntimeOn: "Auto" }) },
+  { name: "RuntimeManagementConfig without updateRuntimeOn (Auto)", expect: "lambda-runtime-pinned", mutate: rmc({ updateRuntimeOn: undefined }) },
+  { name: "updateRuntimeOn Manual without a version ARN", expect: "lambda-runtime-pinned", mutate: rmc({ updateRuntimeOn: "Manual" }) },
+  { name: "updateRuntimeOn in the wrong case", expect: "lambda-runtime-pinned", mutate: rmc({ updateRuntimeOn: "functionupdate" }) },
+  { name: "RuntimeManagementConfig pointing at another function", expect: "lambda-runtime-pinned", mutate: rmc({ functionName: "serverless-staging-other" }) },
+  { name: "RuntimeManagementConfig on a function whose name only starts alike", expect: "lambda-runtime-pinned", mutate: rmc({ functionName: `${FN}-v2` }) },
+  { name: "RuntimeManagementConfig on a published version, not $LATEST", expect: "lambda-runtime-pinned", mutate: rmc({ qualifier: "1" }) },
+  { name: "RuntimeManagementConfig on a version given as an ARN suffix", expect: "lambda-runtime-pinned", mutate: rmc({ functionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FN}:3` }) },
+  {
+    name: "RuntimeManagementConfig in another region than the function",
+    expect: "lambda-runtime-pinned",
+    mutate: (s) => {
+      fn(s).region = REGION;
+      rmc({ region: "us-east-1" })(s);
+    },
+  },
+  {
+    name: "a second RuntimeManagementConfig on the same function setting Auto",
+    expect: "lambda-runtime-pinned",
+    mutate: (s) => void s.push(res(RMC, "orders-api-runtime-2", { functionName: FN, updateRuntimeOn: "Auto" })),
+  },
+  { name: "legacy inline runtimeManagementConfig Auto beside a pinning resource", expect: "lambda-runtime-pinned", mutate: (s) => void (fn(s).runtimeManagementConfig = { updateRuntimeOn: "Auto" }) },
+  { name: "RuntimeManagementConfig functionName unknown at preview (fail closed)", expect: "lambda-runtime-pinned", mutate: rmc({ functionName: UNKNOWN }) },
+  { name: "RuntimeManagementConfig qualifier unknown at preview (fail closed)", expect: "lambda-runtime-pinned", mutate: rmc({ qualifier: UNKNOWN }) },
+  { name: "updateRuntimeOn unknown at preview (fail closed)", expect: "lambda-runtime-pinned", mutate: rmc({ updateRuntimeOn: UNKNOWN }) },
+  { name: "Manual with a runtime version ARN unknown at preview (fail closed)", expect: "lambda-runtime-pinned", mutate: rmc({ updateRuntimeOn: "Manual", runtimeVersionArn: UNKNOWN }) },
+  { name: "legacy inline runtimeManagementConfig unknown at preview (fail closed)", expect: "lambda-runtime-pinned", mutate: (s) => void (fn(s).runtimeManagementConfig = UNKNOWN) },
   {
     name: "image function by :latest tag",
     expect: "lambda-runtime-pinned",
@@ -109,7 +140,7 @@ export const BAD: CorpusCase[] = [
   { name: "Errors alarm in the wrong namespace", expect: "lambda-alarms-required", mutate: (s) => void (P(s, "orders-api-errors").namespace = "AWS/Lambdas") },
   { name: "alarm on metric Error instead of Errors", expect: "lambda-alarms-required", mutate: (s) => void (P(s, "orders-api-errors").metricName = "Error") },
   { name: "alarm FunctionName unknown at preview (fail closed)", expect: "lambda-alarms-required", mutate: (s) => void (P(s, "orders-api-throttles").dimensions = { FunctionName: UNKNOWN }) },
-  { name: "function name unknown at preview (fail closed)", expect: "lambda-alarms-required", mutate: (s) => void (fn(s).name = UNKNOWN) },
+  { name: "function name unknown at preview (fail closed)", expect: "lambda-alarms-required", also: ["lambda-runtime-pinned"], mutate: (s) => void (fn(s).name = UNKNOWN) },
   // codedeploy-alarm-rollback
   { name: "deployment group with alarms disabled", expect: "codedeploy-alarm-rollback", mutate: (s) => void ((group(s).alarmConfiguration as Record<string, unknown>).enabled = false) },
   { name: "deployment group without alarm configuration", expect: "codedeploy-alarm-rollback", mutate: (s) => void delete group(s).alarmConfiguration },
@@ -257,11 +288,35 @@ export const GOOD: CorpusCase[] = [
   { name: "a secret-named variable holding a Secrets Manager ARN", expect: null, mutate: envVar("API_TOKEN", `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:api-token-AbCdEf`) },
   { name: "a password variable holding an SSM parameter name", expect: null, mutate: envVar("DB_PASSWORD", "/serverless/staging/db-password") },
   { name: "an unknown value in a variable not named like a secret", expect: null, mutate: envVar("TABLE_NAME", UNKNOWN) },
-  { name: "updateRuntimeOn Manual with a runtime version ARN", expect: null, mutate: (s) => void (fn(s).runtimeManagementConfig = { updateRuntimeOn: "Manual", runtimeVersionArn: `arn:aws:lambda:${REGION}::runtime:0123456789abcdef` }) },
+  { name: "updateRuntimeOn Manual with a runtime version ARN", expect: null, mutate: rmc({ updateRuntimeOn: "Manual", runtimeVersionArn: `arn:aws:lambda:${REGION}::runtime:0123456789abcdef` }) },
+  { name: "a RuntimeManagementConfig naming the function by its ARN", expect: null, mutate: rmc({ functionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FN}` }) },
+  { name: "a RuntimeManagementConfig naming the function by a partial ARN with $LATEST", expect: null, mutate: rmc({ functionName: `${ACCOUNT}:function:${FN}:$LATEST` }) },
+  { name: "a RuntimeManagementConfig with qualifier $LATEST", expect: null, mutate: rmc({ qualifier: "$LATEST" }) },
+  {
+    name: "a further pinning config with an unknown functionName while the function is already pinned",
+    expect: null,
+    mutate: (s) => void s.push(res(RMC, "extra-runtime", { functionName: UNKNOWN, updateRuntimeOn: "FunctionUpdate" })),
+  },
+  {
+    name: "the legacy inline runtimeManagementConfig instead of the resource (older providers)",
+    expect: null,
+    mutate: (s) => {
+      remove(s, "orders-api-runtime");
+      fn(s).runtimeManagementConfig = { updateRuntimeOn: "FunctionUpdate" };
+    },
+  },
   {
     name: "an image function by digest",
     expect: null,
     mutate: (s) => void Object.assign(fn(s), { packageType: "Image", runtime: undefined, handler: undefined, runtimeManagementConfig: undefined, imageUri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/orders@sha256:${"a".repeat(64)}` }),
+  },
+  {
+    name: "an image function by digest without any RuntimeManagementConfig (its image carries the runtime)",
+    expect: null,
+    mutate: (s) => {
+      remove(s, "orders-api-runtime");
+      Object.assign(fn(s), { packageType: "Image", runtime: undefined, handler: undefined, imageUri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/orders@sha256:${"c".repeat(64)}` });
+    },
   },
   { name: "a CodeBuild image pinned by digest", expect: null, mutate: image(`public.ecr.aws/codebuild/amazonlinux-x86_64-standard@sha256:${"b".repeat(64)}`) },
   { name: "a nodejs22.x runtime (supported in November 2026)", expect: null, mutate: runtime("nodejs22.x") },
