@@ -1,7 +1,7 @@
 import { JSONStringified } from "@aws-lambda-powertools/parser/helpers";
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
-import { z } from "zod";
+import * as z from "zod";
 import { DETAIL_TYPES, EVENT_SOURCE, orderPlacedDetailSchema } from "../shared/events";
 
 /**

@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { z } from "zod";
+import * as z from "zod";
 import { DETAIL_TYPES, EVENT_SOURCE, orderFulfilledDetailSchema } from "../shared/events";
 
 /** Input: `OrderFulfilled` from the stack's bus, delivered by a rule (asynchronous invoke). */

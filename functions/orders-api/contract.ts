@@ -1,5 +1,5 @@
 import { APIGatewayProxyEventV2Schema } from "@aws-lambda-powertools/parser/schemas/api-gatewayv2";
-import { z } from "zod";
+import * as z from "zod";
 import { currencySchema, orderLineSchema } from "../shared/events";
 
 /** Input: an API Gateway HTTP API request (payload format 2.0), as Powertools models it. */

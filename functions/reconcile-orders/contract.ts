@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Input: the event an EventBridge schedule rule sends (`rate(...)` or `cron(...)`). */
 export const scheduledEventSchema = EventBridgeSchema.extend({

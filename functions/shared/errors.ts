@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** One problem with an input, located by its dotted path (`items.0.quantity`). */
 export interface FieldIssue {

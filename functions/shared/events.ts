@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The contract of the events this service puts on its custom bus. One definition, used by the

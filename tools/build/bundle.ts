@@ -36,6 +36,12 @@ export const ESBUILD_OPTIONS = {
   format: "cjs",
   target: ESBUILD_TARGET,
   treeShaking: true,
+  /**
+   * ES module builds first: the AWS SDK v3 ships both, and only the ES one can be tree-shaken
+   * (about 150 KB less per SDK client, 30-40 ms less cold start). Packages with `exports` are
+   * resolved by their conditions as before; this only changes the fallback order.
+   */
+  mainFields: ["module", "main"],
   /** Smaller code parses faster at cold start; stack traces are mapped back by the source map. */
   minify: true,
   /** `index.js.map` beside the code plus the `//# sourceMappingURL` comment Node needs to find it. */
@@ -70,6 +76,7 @@ export async function bundleFunctions(
       absWorkingDir: rootDir,
       outdir: stageDir,
       entryPoints: Object.fromEntries(functions.map((f) => [`${f.name}/index`, f.entry])),
+      plugins: [zodNamespaceImports],
     });
   } catch (e) {
     const failure = e as esbuild.BuildFailure;
@@ -80,6 +87,32 @@ export async function bundleFunctions(
   const bundles = functions.map((f) => collect(f, result.metafile, rootDir, stageDir));
   return { bundles, warnings };
 }
+
+/**
+ * Rewrites `import { z } from "zod"` in bundled packages to `import * as z from "zod"`, the form
+ * Zod recommends. esbuild keeps EVERY export of a namespace that is re-exported as a binding
+ * (zod's `export { z }`), so one such import (the Powertools parser schemas have dozens) pulls
+ * all of Zod with its 50 locales, ~440 KB and ~30 ms of cold start; through `import * as z`
+ * esbuild keeps only the members used. Same values, same (English) messages: `z` IS that
+ * namespace. Hand-written because no esbuild option or Zod entry point avoids it
+ * (colinhacks/zod#6597). Our own code uses the namespace import directly.
+ */
+export const zodNamespaceImports: esbuild.Plugin = {
+  name: "zod-namespace-imports",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, "utf8");
+      if (!text.includes("zod")) return undefined; // esbuild reads it itself
+      const rewritten = text.replace(/^import\s*\{([^}]*)\}\s*from\s*(['"])zod\2;?/gm, (statement, names: string) => {
+        const specifiers = names.split(",").map((n) => n.trim()).filter(Boolean);
+        if (!specifiers.includes("z")) return statement;
+        const others = specifiers.filter((n) => n !== "z");
+        return `import * as z from "zod";${others.length ? ` import { ${others.join(", ")} } from "zod";` : ""}`;
+      });
+      return rewritten === text ? undefined : { contents: rewritten, loader: "js" };
+    });
+  },
+};
 
 function collect(f: FunctionEntry, metafile: esbuild.Metafile, rootDir: string, stageDir: string): Bundle {
   const js = path.join(stageDir, f.name, "index.js");
