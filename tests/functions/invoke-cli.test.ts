@@ -56,7 +56,7 @@ describe("npm run invoke (tools/invoke/cli.ts)", function () {
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.equal(result.statusCode, 202);
-    assert.match(run.stderr, /\[local-aws\] events\.PutEvents .*"EventBusName":"serverless-local-event-bus"/);
+    assert.match(run.stderr, /\[local-aws\] events\.PutEvents .*"EventBusName":"serverless-local-events"/);
     const logs = parseOutput(run.stderr).logs;
     const placed = logs.find((l) => l.message === "Order placed");
     assert.equal(placed?.correlation_id, "c0ffee00-1234-4abc-9def-000000000001");

@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import type { Context } from "aws-lambda";
 import { functionSettings } from "../../infra/catalog/function-settings";
-import { declaredEnvironment, lambdaContext, runtimeEnvironment, timeoutSeconds, type LocalFunction } from "./lambda-environment";
+import { declaredEnvironment, lambdaContext, localFunction, runtimeEnvironment, timeoutSeconds, type LocalFunction } from "./lambda-environment";
+import { display, EventFileError, readEventFile } from "./event-file";
 import { startLocalAws, type LocalAws } from "./local-aws";
+import { applyEnvironment, describeError, interceptOutput, invokeBundle, useLocalEndpoint, type Outcome } from "./run-bundle";
 
 const USAGE = `Usage: npm run invoke -- <function> <event.json> [options]
 
@@ -32,11 +33,6 @@ class UsageError extends Error {
   ) {
     super(message);
   }
-}
-
-function display(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith("..") ? relative : file;
 }
 
 interface Options {
@@ -88,17 +84,15 @@ function loadFunction(options: Options): LocalFunction {
   const parsed = functionSettings.safeParse(JSON.parse(fs.readFileSync(settingsFile, "utf8")));
   if (!parsed.success)
     throw new UsageError(`functions/${options.name}/function.json is invalid: ${parsed.error.issues.map((i) => `\`${i.path.join(".")}\` ${i.message}`).join("; ")}.`);
-  return { name: options.name, settings: parsed.data, stack: options.stack, region: options.region, accountId: process.env.AWS_ACCOUNT_ID || "123456789012" };
+  return localFunction(options.name, parsed.data, options.stack, options.region);
 }
 
 function loadEvent(options: Options): unknown {
-  const candidates = [path.resolve(options.eventPath), path.join(ROOT, "functions", options.name, "events", options.eventPath)];
-  const file = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (!file) throw new UsageError(`event file not found; tried ${candidates.map(display).join(" and ")}.`);
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    return readEventFile(options.eventPath, path.join(ROOT, "functions"), options.name).event;
   } catch (error) {
-    throw new UsageError(`${display(file)} is not valid JSON: ${(error as Error).message}.`);
+    if (error instanceof EventFileError) throw new UsageError(error.message);
+    throw error;
   }
 }
 
@@ -107,53 +101,6 @@ function bundlePath(options: Options): string {
   if (!fs.existsSync(bundle))
     throw new UsageError(`${display(bundle)} not found: run \`npm run build\` first.`);
   return bundle;
-}
-
-/** Sets variables, keeping those the user already set (an explicit EVENT_BUS_NAME wins). */
-function applyEnvironment(values: Record<string, string>, override: boolean): void {
-  for (const [key, value] of Object.entries(values)) if (override || process.env[key] === undefined) process.env[key] = value;
-}
-
-/**
- * While the handler runs, everything it writes to stdout goes to stderr, so stdout holds
- * only the result (as with `sam local invoke`). Node's Console (used by Powertools) calls the
- * stream's `write` at each call, so swapping `write` catches it.
- */
-function redirectStdout(): () => void {
-  const original = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = original;
-  };
-}
-
-type Handler = (event: unknown, context: Context, callback?: (error: unknown, result?: unknown) => void) => unknown;
-
-function callHandler(handler: Handler, event: unknown, context: Context, timeoutMs: number): Promise<unknown> {
-  const run = new Promise<unknown>((resolve, reject) => {
-    const callback = (error: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
-    try {
-      const returned = handler(event, context, callback);
-      if (returned && typeof (returned as Promise<unknown>).then === "function") (returned as Promise<unknown>).then(resolve, reject);
-      else if (handler.length < 3) resolve(returned);
-    } catch (error) {
-      reject(error);
-    }
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)), timeoutMs);
-  });
-  return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
-}
-
-class TimeoutError extends Error {
-  override readonly name = "TimeoutError";
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return `non-Error value thrown: ${JSON.stringify(error)}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -177,10 +124,7 @@ async function main(argv: string[]): Promise<number> {
   let localAws: LocalAws | undefined;
   if (options.localAws) {
     localAws = await startLocalAws(report);
-    applyEnvironment({ AWS_ENDPOINT_URL: localAws.endpoint, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" }, true);
-    // Dummy keys only: a session token or profile from the shell must not pair with them.
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
+    useLocalEndpoint(localAws.endpoint);
     report(`[local-aws] answering AWS calls on ${localAws.endpoint}`);
   }
 
@@ -189,19 +133,12 @@ async function main(argv: string[]): Promise<number> {
   applyEnvironment(declaredEnvironment(fn), false);
   report(`invoke: ${fn.name} (${display(bundle)}) as ${context.functionName}, request ${context.awsRequestId}`);
 
-  const restore = redirectStdout();
-  let outcome: { ok: true; result: unknown } | { ok: false; error: unknown; phase: "init" | "invoke" };
+  // stdout holds only the result (as with `sam local invoke`): the handler's output goes to stderr.
+  const toStderr = process.stderr.write.bind(process.stderr);
+  const restore = interceptOutput((text) => toStderr(text));
+  let outcome: Outcome;
   try {
-    let handler: unknown;
-    try {
-      handler = (require(bundle) as { handler?: unknown }).handler;
-    } catch (error) {
-      throw Object.assign(new Error(`init failed: ${describeError(error)}`), { phase: "init" });
-    }
-    if (typeof handler !== "function") throw Object.assign(new Error(`${bundle} does not export a \`handler\` function.`), { phase: "init" });
-    outcome = { ok: true, result: await callHandler(handler as Handler, event, context, timeoutSeconds(fn) * 1000) };
-  } catch (error) {
-    outcome = { ok: false, error, phase: (error as { phase?: "init" }).phase ?? "invoke" };
+    outcome = await invokeBundle(bundle, event, context, timeoutSeconds(fn) * 1000);
   } finally {
     restore();
     await localAws?.close();

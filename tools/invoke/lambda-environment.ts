@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "crypto";
 import type { Context } from "aws-lambda";
 import type { FunctionSettings, StackResourceName } from "../../infra/catalog/function-settings";
+import { functionNames, partitionOf, sharedNames } from "../../infra/naming";
 
 /**
  * What Lambda gives a handler, reproduced for a local run: the context object and the
@@ -8,6 +9,8 @@ import type { FunctionSettings, StackResourceName } from "../../infra/catalog/fu
  */
 
 export const PROJECT = "serverless";
+/** @default account id in ARNs when `AWS_ACCOUNT_ID` is unset (AWS's documentation example). */
+export const LOCAL_ACCOUNT_ID = "123456789012";
 
 /**
  * @default timeout when function.json leaves it to the stack's `functionDefaults` (which a local
@@ -25,23 +28,41 @@ export interface LocalFunction {
   readonly accountId: string;
 }
 
+/** The context `infra/naming.ts` derives every physical name from. */
+function namingContext(fn: Pick<LocalFunction, "stack">) {
+  return { project: PROJECT, stack: fn.stack };
+}
+
+/** `serverless-<stack>-<logicalName>`, as the program names it. */
 export function physicalName(fn: Pick<LocalFunction, "stack">, logicalName: string): string {
-  return `${PROJECT}-${fn.stack}-${logicalName}`;
+  return functionNames(namingContext(fn), logicalName).function;
 }
 
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The names the program gives the stack's shared resources (bus, table...). */
+export function stackNames(fn: Pick<LocalFunction, "stack">) {
+  return sharedNames(namingContext(fn));
 }
 
-/** A stack resource's name or ARN, derived the way the program names it (`serverless-<stack>-<logical>`). */
+/** The names the program gives one function's resources (queue, rule...). */
+export function resourceNames(fn: Pick<LocalFunction, "stack" | "name">) {
+  return functionNames(namingContext(fn), fn.name);
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`, as `infra/naming.ts` builds them. */
+export function regionalArn(fn: Pick<LocalFunction, "region" | "accountId">, service: string, resource: string): string {
+  return `arn:${partitionOf(fn.region)}:${service}:${fn.region}:${fn.accountId}:${resource}`;
+}
+
+/** A stack resource's name or ARN, derived the way the program names it (`infra/naming.ts`). */
 export function resourceValue(fn: LocalFunction, ref: StackResourceName, attribute: "name" | "arn"): string {
-  const name = physicalName(fn, kebab(ref));
+  const name = stackNames(fn)[ref];
   if (attribute === "name") return name;
-  const arns: Record<StackResourceName, string> = {
-    eventBus: `arn:aws:events:${fn.region}:${fn.accountId}:event-bus/${name}`,
-    ordersTable: `arn:aws:dynamodb:${fn.region}:${fn.accountId}:table/${name}`,
-  };
-  return arns[ref];
+  return ref === "eventBus" ? regionalArn(fn, "events", `event-bus/${name}`) : regionalArn(fn, "dynamodb", `table/${name}`);
+}
+
+/** A function as a local run sees it; the account is `AWS_ACCOUNT_ID` or a documentation placeholder. */
+export function localFunction(name: string, settings: FunctionSettings, stack: string, region: string): LocalFunction {
+  return { name, settings, stack, region, accountId: process.env.AWS_ACCOUNT_ID || LOCAL_ACCOUNT_ID };
 }
 
 /** The function's `environment` from function.json, references resolved to derived names. */
@@ -82,7 +103,7 @@ export function lambdaContext(fn: LocalFunction, startedAt: number): Context {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${fn.region}:${fn.accountId}:function:${functionName}`,
+    invokedFunctionArn: regionalArn(fn, "lambda", `function:${functionName}`),
     memoryLimitInMB: String(fn.settings.memoryMb ?? LOCAL_DEFAULT_MEMORY_MB),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
