@@ -8,6 +8,21 @@ export interface InvocationResult {
   readonly payload: unknown;
 }
 
+/**
+ * Decodes what Lambda's Invoke returned into what `judge` reads: the payload as JSON when it is
+ * JSON, else the raw text. Shared by the hook and `npm run verify`, so both judge the same thing.
+ */
+export function invocationResultOf(out: { readonly FunctionError?: string; readonly Payload?: Uint8Array }): InvocationResult {
+  const text = out.Payload ? Buffer.from(out.Payload).toString("utf8") : "";
+  let payload: unknown = text;
+  try {
+    payload = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: judged as the raw text
+  }
+  return { functionError: out.FunctionError, payload };
+}
+
 export interface Verdict {
   readonly ok: boolean;
   /** Why it passed or failed, for the log and the promotion record. */

@@ -8,6 +8,7 @@ import { z } from "zod";
  *   artifacts/<commit>/<function>-<sha256>.zip    each function's zip, content-addressed
  *   artifacts/<commit>/hooks/pre-traffic-<sha256>.zip
  *   artifacts/<commit>/plan-<stack>.md            the offline plan of every stack
+ *   artifacts/<commit>/sbom.cdx.json              the SBOM of the build (CycloneDX)
  *   promotions/<commit>.json                      one promotion record per verified commit
  *   promotions/latest.zip                         the prod pipeline's source: the repository at the
  *                                                 promoted commit plus `promotion.json` (its record)
@@ -36,7 +37,13 @@ export const releaseKeys = {
     if (!SHA256.test(sha256)) throw new Error(`release layout: sha256 of "${fn}" must be 64 hex characters; got "${sha256}".`);
     return `${releaseKeys.artifactDir(commit)}${fn}-${sha256}.zip`;
   },
+  /** A hook's zip (`hook` is its name in `dist/hooks/<hook>.zip`, e.g. `pre-traffic`). */
+  hookZip: (commit: string, hook: string, sha256: string) => {
+    if (!SHA256.test(sha256)) throw new Error(`release layout: sha256 of hook "${hook}" must be 64 hex characters; got "${sha256}".`);
+    return `${releaseKeys.artifactDir(commit)}hooks/${hook}-${sha256}.zip`;
+  },
   plan: (commit: string, stack: string) => `${releaseKeys.artifactDir(commit)}plan-${stack}.md`,
+  sbom: (commit: string) => `${releaseKeys.artifactDir(commit)}sbom.cdx.json`,
   promotion: (commit: string) => (checkCommit(commit), `${RELEASE_PREFIXES.promotions}${commit}.json`),
 };
 
@@ -47,6 +54,8 @@ export const promotionRecordSchema = z.strictObject({
   /** The stack the release was verified on. */
   verifiedOn: z.string().min(1),
   promotedAt: z.iso.datetime(),
+  /** The staging pipeline execution that verified and promoted it, when run by CodePipeline. */
+  pipelineExecutionId: z.string().min(1).optional(),
   /** Key of the manifest in the release bucket and the sha256 of its bytes. */
   manifest: z.strictObject({ key: z.string().min(1), sha256: z.string().regex(SHA256) }),
   /** Every deployable zip: functions and hooks, by key, with the sha256 the manifest gives. */
@@ -62,12 +71,13 @@ export type PromotionRecord = z.infer<typeof promotionRecordSchema>;
 /**
  * Compares downloaded artifacts with a record: every artifact present with exactly the recorded
  * sha256. Returns the mismatches (empty when the release may proceed), each saying what differs.
+ * `where` names the place the actual hashes come from, for the "missing" message.
  */
-export function promotedArtifactMismatches(record: PromotionRecord, actualSha256: ReadonlyMap<string, string | undefined>): string[] {
+export function promotedArtifactMismatches(record: PromotionRecord, actualSha256: ReadonlyMap<string, string | undefined>, where = "the release bucket"): string[] {
   const problems: string[] = [];
   for (const a of record.artifacts) {
     const actual = actualSha256.get(a.key);
-    if (actual === undefined) problems.push(`${a.key} (${a.name}) is missing from the release bucket.`);
+    if (actual === undefined) problems.push(`${a.key} (${a.name}) is missing from ${where}.`);
     else if (actual !== a.sha256) problems.push(`${a.key} (${a.name}) has sha256 ${actual}, but the promotion record of ${record.commit} says ${a.sha256}.`);
   }
   return problems;
