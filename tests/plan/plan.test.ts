@@ -139,7 +139,8 @@ describe("offline plan: command line", () => {
     const { code } = await run("--stack", "public", "--json", file);
     assert.equal(code, 1);
     const plan = JSON.parse(fs.readFileSync(file, "utf8"));
-    assert.deepEqual(Object.keys(plan), ["project", "stack", "resources", "policy", "summary"]);
+    assert.deepEqual(Object.keys(plan), ["project", "stack", "resources", "policy", "summary", "cost"]);
+    assert.equal(plan.cost, null, "a stack without serverless:usage has no cost estimate");
     assert.equal(plan.project, "fixture");
     assert.equal(plan.stack, "public");
     for (const r of plan.resources) assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "dependencies", "inputs"]);

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, listStacks } from "../lib/pulumi-project";
+import { renderCostComparison } from "./cost";
 import { compareStacks, renderParity } from "./parity";
 import { Plan, planStack } from "./plan";
 import { progressReporter } from "./progress";
@@ -104,6 +105,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
       if (plans.length < stacks.length) out.write("\n");
     }
     if (plans.length > 1) out.write(`\n${renderParity(compareStacks(plans), args.markdown)}`);
+    const costs = plans.length > 1 ? renderCostComparison(plans, args.markdown) : "";
+    if (costs) out.write(`\n${costs}`);
     return Math.max(...plans.map((p) => p.summary.exitCode));
   } catch (e) {
     progress.clear();

@@ -24,9 +24,10 @@ export function compareStacks(plans: Plan[]): Parity {
   const norm = (p: Plan, v: string | undefined) => v?.split(p.stack).join("<stack>");
   const differs = (vals: (string | undefined)[]) => new Set(vals).size > 1;
 
-  const keys = [...new Set(plans.flatMap((p) => Object.keys(p.config)))].sort();
+  const flat = plans.map((p) => flattenConfig(p.config));
+  const keys = [...new Set(flat.flatMap((c) => Object.keys(c)))].sort();
   const config = keys
-    .map((key) => ({ key, values: plans.map((p) => p.config[key]) }))
+    .map((key) => ({ key, values: flat.map((c) => c[key]) }))
     .filter((row) => differs(row.values));
 
   const types = [...new Set(plans.flatMap((p) => p.resources.filter((r) => !p.components.has(r.urn)).map((r) => r.type)))].sort();
@@ -47,6 +48,31 @@ export function compareStacks(plans: Plan[]): Parity {
     }
   }
   return { stacks, config, counts, inputs: inputs.slice(0, MAX_INPUT_ROWS), inputsOmitted: Math.max(0, inputs.length - MAX_INPUT_ROWS) };
+}
+
+/**
+ * Object values (JSON text, as the CLI passes them) as one entry per leaf, `serverless:usage.functions.orders-api.monthlyInvocations`,
+ * so a long mapping such as `serverless:usage` shows only what differs. Lists stay whole.
+ */
+function flattenConfig(config: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (key: string, v: unknown) => {
+    // An empty mapping adds no leaf: `{}` and an absent key configure the same.
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(`${key}.${k}`, x);
+    else out[key] = typeof v === "string" ? v : JSON.stringify(v);
+  };
+  for (const [key, text] of Object.entries(config)) {
+    let value: unknown = text;
+    if (text.startsWith("{")) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // not JSON: compared as text
+      }
+    }
+    walk(key, value);
+  }
+  return out;
 }
 
 function table(head: string[], rows: string[][], markdown: boolean): string[] {

@@ -1,7 +1,9 @@
 import * as path from "node:path";
 import { loadStackSettings, StackSettings } from "../lib/pulumi-project";
 import type { AnalyzerResourceInput, Diagnostic, PolicyInfo, RunningPolicyPack } from "../lib/policy-pack-client";
+import type { Estimate } from "../cost";
 import { ensureArtifacts } from "./artifacts";
+import { estimatePlanCost } from "./cost";
 import { PlannedResource } from "./monitor";
 import { runProgram } from "./run-program";
 import { toPlanValue } from "./values";
@@ -44,6 +46,8 @@ export interface Plan {
   outputs: Record<string, unknown>;
   policy: { pack?: { name: string; version: string }; policies: PolicyInfo[]; diagnostics: PlanDiagnostic[] };
   summary: PlanSummary;
+  /** The monthly cost estimate (tools/plan/cost.ts); undefined when the stack sets no `serverless:usage`. */
+  cost?: Estimate;
   /** analyzeMs: Analyze for every resource; analyzeStackMs: the one AnalyzeStack call. */
   timings: { buildMs: number; programMs: number; packStartMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
 }
@@ -118,6 +122,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   }
 
   const resources = run.resources.map(toPlanResource);
+  const cost = estimatePlanCost(programDir, settings, resources);
   const components = new Set(run.resources.filter((r) => !r.custom).map((r) => r.urn));
   const planDiagnostics = diagnostics.map((d) => ({ policy: d.policyName, level: d.enforcementLevel, urn: d.urn, message: d.message }));
   const mandatory = planDiagnostics.filter((d) => d.level === "mandatory").length;
@@ -137,6 +142,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
       advisory: planDiagnostics.length - mandatory,
       exitCode: mandatory > 0 ? 1 : 0,
     },
+    cost,
     timings: { buildMs, programMs: run.ms, packStartMs, analyzeMs, analyzeStackMs, totalMs: performance.now() - t0 },
   };
 }

@@ -1,3 +1,4 @@
+import { costSummary, planCostJson, renderPlanCostMarkdown, renderPlanCostText } from "./cost";
 import { keyInputsOf, showValue } from "./key-inputs";
 import { Plan, PlanDiagnostic, PlanResource } from "./plan";
 
@@ -19,6 +20,7 @@ export function planJson(plan: Plan): unknown {
     })),
     policy: { diagnostics: plan.policy.diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: d.message })) },
     summary: plan.summary,
+    cost: planCostJson(plan.cost),
   };
 }
 
@@ -26,7 +28,7 @@ export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   const verdict = s.mandatory ? `${s.mandatory} mandatory violation(s): the plan is refused` : "policy passed";
   const packNote = plan.policy.pack ? "" : " (no policy pack)";
-  return `${plan.stack}: ${s.resources} resources in ${s.components} components; ${verdict}${packNote}; ${s.advisory} advisory.`;
+  return `${plan.stack}: ${s.resources} resources in ${s.components} components; ${verdict}${packNote}; ${s.advisory} advisory${costSummary(plan.cost)}.`;
 }
 
 /** Children by parent URN, in registration order. */
@@ -141,6 +143,7 @@ export function renderText(plan: Plan): string {
       }
     }
   }
+  out.push("", ...renderPlanCostText(plan.cost));
   out.push("", summaryLine(plan));
   return `${out.join("\n")}\n`;
 }
@@ -165,6 +168,7 @@ export function renderMarkdown(plan: Plan): string {
     }
     out.push("");
   }
+  out.push(...renderPlanCostMarkdown(plan.cost), "");
   out.push("<details><summary>Resources</summary>", "", "```", ...treeLines(plan), "```", "", "</details>", "");
   return out.join("\n");
 }
