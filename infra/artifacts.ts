@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FunctionEntry, LAMBDA_RUNTIME } from "./catalog";
-import { artifactPath, readManifest } from "../tools/build/manifest";
+import { artifactPath, HOOK_ZIPS, readManifest } from "../tools/build/manifest";
+import { loadHookArtifact } from "./delivery/delivery";
+import { HookArtifact } from "./delivery/pre-traffic-hook";
 
 /** What the program deploys for one function: the built zip and its hash. */
 export interface FunctionArtifact {
@@ -51,6 +53,17 @@ export function loadArtifacts(manifestFile: string, functions: readonly Function
   }
   if (problems.length) throw new Error(`Build artifacts do not match the functions:\n  - ${problems.join("\n  - ")}`);
   return result;
+}
+
+/**
+ * The pre-traffic hook built with the functions: `hooks/pre-traffic.zip` beside the manifest,
+ * checked against the manifest's `hooks` entry when it has one (a manifest from before hooks were
+ * recorded has none; the zip is then taken as it is).
+ */
+export function loadPreTrafficHook(manifestFile: string): HookArtifact {
+  const recorded = readManifest(manifestFile).hooks?.find((h) => h.name === "pre-traffic");
+  const zipPath = artifactPath(manifestFile, recorded ?? { zip: HOOK_ZIPS["pre-traffic"] });
+  return loadHookArtifact(zipPath, recorded?.sha256);
 }
 
 function display(p: string): string {

@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { UsageConfig, validateUsage } from "../tools/cost/usage";
+import * as path from "path";
+import { discoverFunctions, FunctionEntry } from "./catalog";
+import { PipelineConfig, validatePipelineConfig } from "./delivery/pipeline-config";
+import { ObservabilityConfig, validateObservabilityConfig } from "./observability/config";
 
 /**
  * The stack's settings, read once (`readStackConfig`) and checked by one plain function
@@ -69,6 +74,16 @@ export interface StackConfig {
   readonly alertEmails: readonly string[];
   readonly artifactManifest: string;
   readonly functionsDir: string;
+  /** `serverless:pipeline` (infra/delivery/pipeline-config.ts); undefined: the stack declares no pipeline. */
+  readonly pipeline?: PipelineConfig;
+  /** `serverless:budget` and `serverless:dashboard` (infra/observability/config.ts). */
+  readonly observability: ObservabilityConfig;
+  /**
+   * `serverless:usage`, the cost estimate's inputs (tools/cost/usage.ts), checked here with the
+   * rest so a typo fails `pulumi preview` too, not only the offline plan. Undefined when the
+   * validator was given no catalog (durations are checked against the functions' timeouts).
+   */
+  readonly usage?: UsageConfig;
 }
 
 const int = (min: number, max: number) =>
@@ -136,6 +151,11 @@ const schema = z
     alertEmails: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address"), { error: "must be a list of email addresses" }).optional(),
     artifactManifest: z.string({ error: "must be a path" }).min(1, "must be a path").optional(),
     functionsDir: z.string({ error: "must be a path" }).min(1, "must be a path").optional(),
+    // Checked by their own validators (below), each the one place that knows its shape.
+    pipeline: z.unknown().optional(),
+    budget: z.unknown().optional(),
+    dashboard: z.unknown().optional(),
+    usage: z.unknown().optional(),
   })
   .strict();
 
@@ -143,11 +163,14 @@ const NS = "serverless:";
 
 /**
  * Checks the stack's raw settings (`{ "aws:region": ..., "serverless:canary": {...} }`, values
- * already decoded from JSON) and returns them typed, defaults applied. `knownFunctions`, when given,
- * makes an override of a function that does not exist an error.
- * Throws one error listing every problem, each naming the file, the key, the rule and the value.
+ * already decoded from JSON) and returns them typed, defaults applied. `functions`, the catalog,
+ * when given, makes an override or a usage entry of a function that does not exist an error, and
+ * checks usage durations against each function's timeout. The stack's name (a pipeline must not
+ * promote from itself) is read from `stackFile` (`Pulumi.<stack>.yaml`).
+ * Throws one error listing every problem of every setting (the pipeline, budget, dashboard and
+ * usage validators included), each naming the file, the key, the rule and the value.
  */
-export function validateStackConfig(stackFile: string, raw: Record<string, unknown>, knownFunctions?: readonly string[]): StackConfig {
+export function validateStackConfig(stackFile: string, raw: Record<string, unknown>, functions?: readonly FunctionEntry[]): StackConfig {
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith(NS)) input[key.slice(NS.length)] = value;
@@ -168,15 +191,38 @@ export function validateStackConfig(stackFile: string, raw: Record<string, unkno
   }
   // Checked on the raw input too, so a misspelt name shows up alongside the other problems.
   const overrides = input.functions !== null && typeof input.functions === "object" ? Object.keys(input.functions) : [];
+  const knownFunctions = functions?.map((f) => f.name);
   if (knownFunctions) {
     for (const name of overrides)
       if (!knownFunctions.includes(name))
         problems.push(`${stackFile}: serverless:functions.${name} overrides a function that does not exist; known functions: ${knownFunctions.join(", ")}.`);
   }
-  if (problems.length || !parsed.success) throw new Error(`Invalid stack config:\n  - ${problems.join("\n  - ")}`);
+  const c = parsed.success ? parsed.data : undefined;
+  const functionDefaults = { ...CONFIG_DEFAULTS.functionDefaults, ...c?.functionDefaults };
+  const requireApproval = c?.requireApproval ?? (typeof input.requireApproval === "boolean" ? input.requireApproval : CONFIG_DEFAULTS.requireApproval);
 
-  const c = parsed.data;
-  const functions = c.functions ?? {};
+  // The other validators run even when the settings above have problems: every problem at once.
+  const pipeline = collect(problems, () => validatePipelineConfig(stackFile, stackNameOf(stackFile), input.pipeline, requireApproval));
+  const observability = collect(problems, () => validateObservabilityConfig(stackFile, raw));
+  const usage = functions
+    ? collect(problems, () =>
+        validateUsage(input.usage, {
+          source: stackFile,
+          functions: functions.map((f) => {
+            const override = (c?.functions ?? {})[f.name] ?? {};
+            const trigger = f.settings.trigger;
+            return {
+              name: f.name,
+              trigger: trigger.type,
+              timeoutSeconds: override.timeoutSeconds ?? f.settings.timeoutSeconds ?? functionDefaults.timeoutSeconds,
+              batchSize: trigger.type === "queue" ? trigger.batchSize : undefined,
+            };
+          }),
+        }),
+      )
+    : undefined;
+  if (problems.length || !c || !observability.ok) throw new Error(`Invalid stack config:\n  - ${problems.join("\n  - ")}`);
+
   const canaryCfg = c.canary ?? {};
   const trafficShifting: TrafficShifting =
     canaryCfg.type && canaryCfg.percent && canaryCfg.intervalMinutes
@@ -188,13 +234,48 @@ export function validateStackConfig(stackFile: string, raw: Record<string, unkno
     trafficShifting,
     alarms: { ...CONFIG_DEFAULTS.alarms, ...c.alarms },
     logRetentionDays: c.logRetentionDays ?? CONFIG_DEFAULTS.logRetentionDays,
-    functionDefaults: { ...CONFIG_DEFAULTS.functionDefaults, ...c.functionDefaults },
-    functions,
-    requireApproval: c.requireApproval ?? CONFIG_DEFAULTS.requireApproval,
+    functionDefaults,
+    functions: c.functions ?? {},
+    requireApproval,
     alertEmails: c.alertEmails ?? CONFIG_DEFAULTS.alertEmails,
     artifactManifest: c.artifactManifest ?? CONFIG_DEFAULTS.artifactManifest,
     functionsDir: c.functionsDir ?? CONFIG_DEFAULTS.functionsDir,
+    pipeline: pipeline.ok ? pipeline.value : undefined,
+    observability: observability.value!,
+    usage: usage?.ok ? usage.value : undefined,
   };
+}
+
+/**
+ * Runs one setting's validator, adding its problems to `problems`. Each validator throws one error
+ * whose lines after the first are `  - <problem>`; those lines are taken as they are.
+ */
+function collect<T>(problems: string[], validate: () => T): { ok: boolean; value?: T } {
+  try {
+    return { ok: true, value: validate() };
+  } catch (e) {
+    const lines = (e as Error).message.split("\n");
+    const listed = lines.filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
+    problems.push(...(listed.length ? listed : [lines.join(" ")]));
+    return { ok: false };
+  }
+}
+
+/** `Pulumi.prod.yaml` -> `prod`: the file is named after its stack (stackFileName). */
+function stackNameOf(stackFile: string): string {
+  return /^Pulumi\.(.+)\.ya?ml$/.exec(stackFile.split(/[\\/]/).pop() ?? "")?.[1] ?? stackFile;
+}
+
+/**
+ * The running stack's config and the function catalog, each read and checked once, before any
+ * resource. Relative paths in config are resolved against `projectDir` (where Pulumi.yaml is).
+ */
+export function readStackSettings(projectDir: string): { config: StackConfig; functions: FunctionEntry[] } {
+  const raw = readRawStackConfig();
+  // The catalog's folder is itself a setting: peek at it, the validator checks it with the rest.
+  const dir = typeof raw[`${NS}functionsDir`] === "string" ? (raw[`${NS}functionsDir`] as string) : CONFIG_DEFAULTS.functionsDir;
+  const functions = discoverFunctions(path.resolve(projectDir, dir));
+  return { config: validateStackConfig(stackFileName(), raw, functions), functions };
 }
 
 /** Keys whose values are plain text; every other key's value arrives JSON-encoded (as the CLI passes it). */

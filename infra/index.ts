@@ -6,3 +6,9 @@ const outputs = defineStack();
 
 export const apiUrl = outputs.apiUrl;
 export const functions = outputs.functions;
+/** The BeforeAllowTraffic hook `npm run deploy` names in every AppSpec. */
+export const preTrafficHook = outputs.preTrafficHook;
+export const pipeline = outputs.pipeline;
+export const releaseBucket = outputs.releaseBucket;
+export const dashboard = outputs.dashboard;
+export const serviceAlarm = outputs.serviceAlarm;

@@ -1,27 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { loadArtifacts } from "./artifacts";
-import { discoverFunctions, FunctionEntry } from "./catalog";
+import { loadArtifacts, loadPreTrafficHook } from "./artifacts";
 import { ServerlessFunction, ServiceResources } from "./components";
-import { CONFIG_DEFAULTS, readRawStackConfig, stackFileName, StackConfig, validateStackConfig } from "./config";
+import { readStackSettings } from "./config";
+import { Delivery } from "./delivery";
 import { partitionOf, StackContext } from "./naming";
+import { AlertTopicPolicy, costAllocationTags, observedFunction, ObservedFunction, ServiceAlarm, ServiceDashboard, StackBudget } from "./observability";
+import { FunctionOutputs, functionOutputs, StackOutputs } from "./stack-outputs";
 
-/** What the deploy step (tools/deploy) reads for each function. */
-export interface FunctionOutputs {
-  readonly functionName: pulumi.Output<string>;
-  readonly aliasName: pulumi.Output<string>;
-  readonly codeDeployApplication: pulumi.Output<string>;
-  readonly deploymentGroup: pulumi.Output<string>;
-  readonly version: pulumi.Output<string>;
-  readonly sha256: string;
-}
-
-export interface StackOutputs {
-  /** The HTTP API's URL; absent when no function has an HTTP trigger. */
-  readonly apiUrl?: pulumi.Output<string>;
-  readonly functions: Record<string, FunctionOutputs>;
-}
+export type { FunctionOutputs, StackOutputs } from "./stack-outputs";
 
 /** Where relative paths in stack config are resolved: the project folder (where Pulumi.yaml is). */
 export interface DefineStackOptions {
@@ -35,67 +23,104 @@ export interface DefineStackOptions {
  */
 export function defineStack(options: DefineStackOptions = {}): StackOutputs {
   const projectDir = options.projectDir ?? process.cwd();
-  const { config, functions } = readSettings(projectDir);
-  const artifacts = loadArtifacts(path.resolve(projectDir, config.artifactManifest), functions);
+  const { config, functions } = readStackSettings(projectDir);
+  const manifestFile = path.resolve(projectDir, config.artifactManifest);
+  const artifacts = loadArtifacts(manifestFile, functions);
+  const hookArtifact = loadPreTrafficHook(manifestFile);
 
-  const context: StackContext = {
-    project: pulumi.getProject(),
-    stack: pulumi.getStack(),
-    region: config.region,
-    partition: partitionOf(config.region),
-    accountId: aws.getCallerIdentityOutput().accountId,
-  };
-  const shared = new ServiceResources("shared", {
-    context,
-    alertEmails: config.alertEmails,
-    logRetentionDays: config.logRetentionDays,
-    trafficShifting: config.trafficShifting,
-    httpApi: functions.some((f) => f.settings.trigger.type === "http"),
-  });
+  const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
+  // One explicit provider for the whole stack: its default tags put every taggable resource in the
+  // stack's budget and Cost Explorer groups. Components pass it to their children through `parent`.
+  const provider = new aws.Provider("aws", { region: config.region as aws.Region, defaultTags: { tags: { ...costAllocationTags(project, stack) } } });
+  const opts = { provider };
+  const context: StackContext = { project, stack, region: config.region, partition: partitionOf(config.region), accountId: aws.getCallerIdentityOutput({}, opts).accountId };
+
+  const shared = new ServiceResources(
+    "shared",
+    { context, alertEmails: config.alertEmails, logRetentionDays: config.logRetentionDays, trafficShifting: config.trafficShifting, httpApi: functions.some((f) => f.settings.trigger.type === "http") },
+    opts,
+  );
+  // The topic's one policy: alarms, budgets, EventBridge and pipeline notifications may publish.
+  // Its `topicArn` resolves once the policy exists, so whatever publishes is created after it.
+  const alertPolicy = new AlertTopicPolicy("alerts", { context, topicArn: shared.alertTopicArn }, opts);
+  const delivery = new Delivery(
+    "delivery",
+    {
+      context,
+      pipeline: config.pipeline,
+      functions: functions.map((f) => f.name),
+      alertTopicArn: alertPolicy.topicArn,
+      codeDeployApplicationName: shared.codeDeployApplicationName,
+      hookArtifact,
+      logRetentionDays: config.logRetentionDays,
+    },
+    opts,
+  );
 
   const outputs: Record<string, FunctionOutputs> = {};
+  const observed: ObservedFunction[] = [];
+  const alarmed: { name: string; alarmNames: pulumi.Output<string>[] }[] = [];
   for (const fn of functions) {
     const override = config.functions[fn.name] ?? {};
-    const unit = new ServerlessFunction(fn.name, {
-      context,
-      settings: fn.settings,
-      artifact: artifacts.get(fn.name)!,
-      shared: {
-        eventBusName: shared.eventBusName,
-        ordersTableName: shared.ordersTableName,
-        ordersTableIndexes: shared.ordersTableIndexes,
-        alertTopicArn: shared.alertTopicArn,
-        codeDeployApplicationName: shared.codeDeployApplicationName,
-        deploymentConfigName: shared.deploymentConfigName,
-        httpApi: shared.httpApi,
+    // Stack override, then function.json, then the stack's defaults.
+    const timeoutSeconds = override.timeoutSeconds ?? fn.settings.timeoutSeconds ?? config.functionDefaults.timeoutSeconds;
+    const unit = new ServerlessFunction(
+      fn.name,
+      {
+        context,
+        settings: fn.settings,
+        artifact: artifacts.get(fn.name)!,
+        shared: {
+          eventBusName: shared.eventBusName,
+          ordersTableName: shared.ordersTableName,
+          ordersTableIndexes: shared.ordersTableIndexes,
+          alertTopicArn: shared.alertTopicArn,
+          codeDeployApplicationName: shared.codeDeployApplicationName,
+          deploymentConfigName: shared.deploymentConfigName,
+          httpApi: shared.httpApi,
+        },
+        memoryMb: override.memoryMb ?? fn.settings.memoryMb ?? config.functionDefaults.memoryMb,
+        timeoutSeconds,
+        provisionedConcurrency: override.provisionedConcurrency,
+        reservedConcurrency: override.reservedConcurrency,
+        logRetentionDays: config.logRetentionDays,
+        alarms: config.alarms,
+        // CodeDeploy runs the hook before shifting traffic; the group's role may invoke it.
+        hookFunctionNames: [delivery.preTrafficHookName],
       },
-      // Stack override, then function.json, then the stack's defaults.
-      memoryMb: override.memoryMb ?? fn.settings.memoryMb ?? config.functionDefaults.memoryMb,
-      timeoutSeconds: override.timeoutSeconds ?? fn.settings.timeoutSeconds ?? config.functionDefaults.timeoutSeconds,
-      provisionedConcurrency: override.provisionedConcurrency,
-      reservedConcurrency: override.reservedConcurrency,
-      logRetentionDays: config.logRetentionDays,
-      alarms: config.alarms,
-    });
-    outputs[fn.name] = {
-      functionName: unit.functionName,
-      aliasName: unit.aliasName,
-      codeDeployApplication: unit.codeDeployApplication,
-      deploymentGroup: unit.deploymentGroup,
-      version: unit.version,
-      sha256: unit.sha256,
-    };
+      opts,
+    );
+    outputs[fn.name] = functionOutputs(unit);
+    const { provisionedConcurrency, reservedConcurrency } = override;
+    observed.push(observedFunction(context, fn.name, fn.settings.trigger.type, { timeoutSeconds, provisionedConcurrency, reservedConcurrency, deploymentAlarmNames: unit.deploymentAlarmNames }));
+    alarmed.push({ name: fn.name, alarmNames: unit.alarmNames });
   }
-  return { apiUrl: shared.apiUrl, functions: outputs };
-}
 
-/** Stack config and the function catalog, each read and checked once, before any resource. */
-function readSettings(projectDir: string): { config: StackConfig; functions: FunctionEntry[] } {
-  const raw = readRawStackConfig();
-  const stackFile = stackFileName();
-  // The catalog's folder is itself a setting: peek at it, the validator checks it with the rest.
-  const dir = typeof raw["serverless:functionsDir"] === "string" ? (raw["serverless:functionsDir"] as string) : CONFIG_DEFAULTS.functionsDir;
-  const functions = discoverFunctions(path.resolve(projectDir, dir));
-  const config = validateStackConfig(stackFile, raw, functions.map((f) => f.name));
-  return { config, functions };
+  const { budget, dashboard } = config.observability;
+  const serviceAlarm = new ServiceAlarm("service", { context, functions: alarmed, alertTopicArn: alertPolicy.topicArn }, opts);
+  const board = new ServiceDashboard(
+    "service",
+    {
+      context,
+      functions: observed,
+      httpApiId: shared.httpApi?.id,
+      serviceAlarmNames: [serviceAlarm.alarmName],
+      periodSeconds: dashboard.periodSeconds,
+      start: dashboard.start,
+      durationAlarmPercentOfTimeout: config.alarms.p99DurationPercentOfTimeout,
+    },
+    opts,
+  );
+  // Budgets checks the topic's policy when the notification is created: give it the policy's output.
+  new StackBudget("stack", { context, ...budget, alertTopicArn: alertPolicy.topicArn }, opts);
+
+  return {
+    apiUrl: shared.apiUrl,
+    functions: outputs,
+    preTrafficHook: delivery.preTrafficHookName,
+    pipeline: delivery.pipelineName,
+    releaseBucket: delivery.releaseBucketName,
+    dashboard: board.dashboardName,
+    serviceAlarm: serviceAlarm.alarmName,
+  };
 }

@@ -2,6 +2,7 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { ESBUILD_OPTIONS } from "../../tools/build/bundle";
+import { HOOK_ZIPS } from "../../tools/build/manifest";
 import { deterministicZip } from "../../tools/build/zip";
 import { generateRegistrySource } from "./generate-registry";
 
@@ -25,7 +26,7 @@ export interface HookBuild {
 }
 
 /** The path the program and the manifest expect, relative to the build's output folder. */
-export const HOOK_ZIP = "hooks/pre-traffic.zip";
+export const HOOK_ZIP = HOOK_ZIPS["pre-traffic"];
 const REGISTRY_MODULE = /^\.\/registry\.generated$/;
 const NAMESPACE = "pre-traffic-registry";
 
@@ -83,8 +84,9 @@ export async function buildHook(options: BuildHookOptions): Promise<HookBuild> {
   return { zipPath, sha256: zip.sha256, bytes: zip.data.length };
 }
 
-// `npx ts-node --transpile-only hooks/pre-traffic/build.ts [outDir]`: builds after `npm run build`
-// (which replaces its output folder as a whole) until the build tool calls buildHook itself.
+// `npx ts-node --transpile-only hooks/pre-traffic/build.ts [outDir]`: the hook alone. `npm run build`
+// builds it with the functions (tools/build/build.ts) and records its sha256 in the manifest; this
+// entry point only rewrites the zip (a manifest that lists the hook then no longer matches it).
 if (require.main === module) {
   const rootDir = path.resolve(__dirname, "../..");
   buildHook({ rootDir, outDir: path.resolve(rootDir, process.argv[2] ?? "dist") }).then(

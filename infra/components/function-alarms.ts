@@ -28,6 +28,8 @@ export interface FunctionAlarmsArgs {
   readonly alertTopicArn: pulumi.Input<string>;
   /** Queue consumers: their source queue and dead-letter queue are watched too. */
   readonly queue?: { readonly queueName: pulumi.Input<string>; readonly deadLetterQueueName: pulumi.Input<string> };
+  /** Tags of every alarm (the function's cost allocation tags). @default none beyond the provider's default tags */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export const FUNCTION_ALARMS_DEFAULTS = {
@@ -70,6 +72,7 @@ export class FunctionAlarms extends pulumi.ComponentResource {
       treatMissingData: "notBreaching",
       alarmActions: [args.alertTopicArn],
       okActions: [args.alertTopicArn],
+      tags: args.tags,
     };
     // Alias metrics (FunctionName + Resource) count exactly the traffic that goes through `live`.
     const lambdaDimensions = { FunctionName: args.functionName, Resource: pulumi.interpolate`${args.functionName}:${LIVE_ALIAS}` };

@@ -4,6 +4,7 @@ import { FunctionArtifact } from "../artifacts";
 import { FunctionSettings, LAMBDA_RUNTIME, StackResourceName } from "../catalog";
 import { functionPolicy, policyJson, serviceTrustPolicy } from "../iam/policy-documents";
 import { arns, functionNames, LIVE_ALIAS, StackContext } from "../naming";
+import { costAllocationTags } from "../observability/tags";
 import { CanaryDeployment } from "./canary-deployment";
 import { AlarmThresholds, FunctionAlarms } from "./function-alarms";
 import { EventTrigger, HttpRoute, QueueSubscription, ScheduleTrigger, TriggerTarget } from "./triggers";
@@ -38,6 +39,12 @@ export interface ServerlessFunctionArgs {
   /** @default 14 */
   readonly logRetentionDays?: number;
   readonly alarms?: AlarmThresholds;
+  /**
+   * Functions CodeDeploy invokes as lifecycle hooks of this function's deployments (physical
+   * names, e.g. the stack's pre-traffic hook): the deployment group's role may invoke them.
+   * @default [] (no hooks)
+   */
+  readonly hookFunctionNames?: pulumi.Input<string>[];
 }
 
 export const SERVERLESS_FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10, logRetentionDays: 14, architecture: "arm64" } as const;
@@ -73,6 +80,10 @@ export class ServerlessFunction extends pulumi.ComponentResource {
   readonly codeDeployApplication: pulumi.Output<string>;
   readonly deploymentGroup: pulumi.Output<string>;
   readonly sha256: string;
+  /** Every alarm of the function (queue alarms included): what the service alarm watches. */
+  readonly alarmNames: pulumi.Output<string>[];
+  /** The alarms its deployments roll back on. */
+  readonly deploymentAlarmNames: pulumi.Output<string>[];
 
   constructor(name: string, args: ServerlessFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     validateServerlessFunctionArgs(name, args);
@@ -85,9 +96,11 @@ export class ServerlessFunction extends pulumi.ComponentResource {
     const timeoutSeconds = args.timeoutSeconds ?? s.timeoutSeconds ?? d.timeoutSeconds;
     const trigger = s.trigger;
     const parent = { parent: this };
+    // Per-function cost allocation: what this function costs, in Cost Explorer and the budget.
+    const tags = costAllocationTags(ctx.project, ctx.stack, name);
 
     // Explicit, so retention applies from the first invocation (Lambda would create it without).
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroup, retentionInDays: args.logRetentionDays ?? d.logRetentionDays }, parent);
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroup, retentionInDays: args.logRetentionDays ?? d.logRetentionDays, tags: { ...tags } }, parent);
     const role = new aws.iam.Role(
       `${name}-role`,
       { name: names.role, description: `Runs ${names.function}`, assumeRolePolicy: policyJson(serviceTrustPolicy("lambda.amazonaws.com", ctx.accountId)) },
@@ -124,7 +137,7 @@ export class ServerlessFunction extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
         reservedConcurrentExecutions: args.reservedConcurrency,
         environment: Object.keys(variables).length ? { variables } : undefined,
-        tags: { "serverless:function": name },
+        tags: { ...tags, "serverless:function": name },
       },
       // The log group must exist first, and the role must carry its policy before any invocation.
       { parent: this, dependsOn: [logGroup, policy] },
@@ -173,6 +186,7 @@ export class ServerlessFunction extends pulumi.ComponentResource {
             batchSize: trigger.batchSize,
             maxReceiveCount: trigger.maxReceiveCount,
             consumerPolicy: policy,
+            tags: { ...tags },
           },
           parent,
         );
@@ -181,7 +195,7 @@ export class ServerlessFunction extends pulumi.ComponentResource {
 
     const alarms = new FunctionAlarms(
       `${name}-alarms`,
-      { functionName: fn.name, alarmNamePrefix: names.function, timeoutSeconds, thresholds: args.alarms, alertTopicArn: args.shared.alertTopicArn, queue },
+      { functionName: fn.name, alarmNamePrefix: names.function, timeoutSeconds, thresholds: args.alarms, alertTopicArn: args.shared.alertTopicArn, queue, tags: { ...tags } },
       parent,
     );
     const deployment = new CanaryDeployment(
@@ -194,6 +208,7 @@ export class ServerlessFunction extends pulumi.ComponentResource {
         deploymentConfigName: args.shared.deploymentConfigName,
         alarmNames: alarms.deploymentAlarmNames,
         alertTopicArn: args.shared.alertTopicArn,
+        hookFunctionNames: args.hookFunctionNames,
       },
       { parent: this, dependsOn: [alias] },
     );
@@ -206,6 +221,8 @@ export class ServerlessFunction extends pulumi.ComponentResource {
     this.codeDeployApplication = deployment.applicationName;
     this.deploymentGroup = deployment.deploymentGroupName;
     this.sha256 = args.artifact.sha256;
+    this.alarmNames = alarms.alarmNames;
+    this.deploymentAlarmNames = alarms.deploymentAlarmNames;
     this.registerOutputs({
       functionName: this.functionName,
       aliasName: this.aliasName,
@@ -215,6 +232,8 @@ export class ServerlessFunction extends pulumi.ComponentResource {
       codeDeployApplication: this.codeDeployApplication,
       deploymentGroup: this.deploymentGroup,
       sha256: this.sha256,
+      alarmNames: this.alarmNames,
+      deploymentAlarmNames: this.deploymentAlarmNames,
     });
   }
 

@@ -80,13 +80,19 @@ export class Delivery extends pulumi.ComponentResource {
   }
 }
 
-/** The built hook zip and its sha256; an error naming the file and the fix when it is missing. */
-export function loadHookArtifact(zipPath: string): HookArtifact {
+/**
+ * The built hook zip and its sha256; an error naming the file and the fix when it is missing, or
+ * when it is not the zip the build recorded (`expectedSha256`, the manifest's `hooks` entry).
+ */
+export function loadHookArtifact(zipPath: string, expectedSha256?: string): HookArtifact {
   let data: Buffer;
   try {
     data = fs.readFileSync(zipPath);
   } catch {
     throw new Error(`${zipPath}: the pre-traffic hook is not built; run \`npm run build\` (it bundles hooks/pre-traffic with the functions).`);
   }
-  return { zipPath, sha256: createHash("sha256").update(data).digest("hex") };
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  if (expectedSha256 !== undefined && sha256 !== expectedSha256)
+    throw new Error(`${zipPath}: sha256 ${sha256} is not the ${expectedSha256} its build manifest records; the hook was rebuilt or replaced on its own. Run \`npm run build\` again.`);
+  return { zipPath, sha256 };
 }

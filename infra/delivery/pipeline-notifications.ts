@@ -20,7 +20,12 @@ export const CODEDEPLOY_STATE_CHANGE = "CodeDeploy Deployment State-change Notif
 
 export interface DeliveryNotificationsArgs {
   readonly context: StackContext;
-  /** The stack's alert topic (ServiceResources), by its ARN built from its known name. */
+  /**
+   * The stack's alert topic, once its policy lets CodeStar Notifications and EventBridge publish:
+   * pass `AlertTopicPolicy.topicArn` (infra/observability), which resolves after that policy
+   * exists. CodeStar Notifications checks the target's policy when a rule is created. A topic has
+   * one policy, and AlertTopicPolicy is it; this component declares none of its own.
+   */
   readonly alertTopicArn: pulumi.Input<string>;
   /** Pipelines of the stack (physical names). */
   readonly pipelineNames: string[];
@@ -35,9 +40,8 @@ export function validateDeliveryNotificationsArgs(name: string, a: DeliveryNotif
 
 /**
  * Sends every pipeline state change (CodeStar Notifications rules) and every CodeDeploy
- * deployment state change (an EventBridge rule on the default bus) to the stack's alert topic,
- * and gives the topic the policy that lets those two services (and CloudWatch alarms) publish,
- * for this account only (`aws:SourceAccount`).
+ * deployment state change (an EventBridge rule on the default bus) to the stack's alert topic.
+ * The topic's policy (who may publish) is AlertTopicPolicy's, passed in through `alertTopicArn`.
  */
 export class DeliveryNotifications extends pulumi.ComponentResource {
   readonly deploymentEventsRuleName: pulumi.Output<string>;
@@ -49,8 +53,6 @@ export class DeliveryNotifications extends pulumi.ComponentResource {
     const names = deliveryNames(ctx, ctx.accountId, ctx.region);
     const parent = { parent: this };
 
-    const topicPolicy = new aws.sns.TopicPolicy(`${name}-topic-policy`, { arn: args.alertTopicArn, policy: pulumi.jsonStringify(alertTopicPolicy(ctx, args.alertTopicArn)) }, parent);
-
     for (const pipeline of args.pipelineNames)
       new aws.codestarnotifications.NotificationRule(
         `${name}-${pipeline}`,
@@ -61,7 +63,7 @@ export class DeliveryNotifications extends pulumi.ComponentResource {
           eventTypeIds: [...PIPELINE_EVENTS],
           targets: [{ address: args.alertTopicArn, type: "SNS" }],
         },
-        { parent: this, dependsOn: [topicPolicy] },
+        parent,
       );
 
     const rule = new aws.cloudwatch.EventRule(
@@ -77,38 +79,8 @@ export class DeliveryNotifications extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.cloudwatch.EventTarget(`${name}-deployments-to-topic`, { rule: rule.name, arn: args.alertTopicArn }, { parent: this, dependsOn: [topicPolicy] });
+    new aws.cloudwatch.EventTarget(`${name}-deployments-to-topic`, { rule: rule.name, arn: args.alertTopicArn }, parent);
     this.deploymentEventsRuleName = rule.name;
     this.registerOutputs({ deploymentEventsRuleName: this.deploymentEventsRuleName });
   }
-}
-
-/**
- * The alert topic's whole policy (an SNS topic has exactly one): the account's own principals
- * (SNS's default), and the three AWS services that report into it, each only for this account.
- */
-export function alertTopicPolicy(ctx: StackContext, topicArn: pulumi.Input<string>) {
-  const fromService = (sid: string, service: string) => ({
-    Sid: sid,
-    Effect: "Allow",
-    Principal: { Service: service },
-    Action: "sns:Publish",
-    Resource: topicArn,
-    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-  });
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "AccountOwnerAccess",
-        Effect: "Allow",
-        Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
-        Action: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:Publish", "sns:Subscribe"],
-        Resource: topicArn,
-      },
-      fromService("CloudWatchAlarms", "cloudwatch.amazonaws.com"),
-      fromService("EventBridgeRules", "events.amazonaws.com"),
-      fromService("PipelineNotifications", "codestar-notifications.amazonaws.com"),
-    ],
-  };
 }

@@ -139,8 +139,12 @@ export class StagingPipeline extends pulumi.ComponentResource {
       configuration: {
         ProjectName: projectName,
         PrimarySource: "source",
-        // The commit the Source action read, so every step names the same release.
-        EnvironmentVariables: JSON.stringify([{ name: "COMMIT", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" }]),
+        // The commit the Source action read, so every step names the same release; the execution
+        // id, so the promotion record names the run that verified it (tools/promote).
+        EnvironmentVariables: JSON.stringify([
+          { name: "COMMIT", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
+          { name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" },
+        ]),
       },
     });
     const pipeline = new aws.codepipeline.Pipeline(
@@ -180,7 +184,8 @@ export class StagingPipeline extends pulumi.ComponentResource {
           { name: "Deploy", actions: [codeBuild("Deploy", projects.deploy.projectName, ["source", "build"], ["deployed"])], onFailure: { result: "ROLLBACK" } },
           // No ROLLBACK here: re-running Verify on the old release would not undo the deployment. A
           // failed Verify stops the release before Promote (prod never sees it) and notifies.
-          { name: "Verify", actions: [codeBuild("Verify", projects.verify.projectName, ["source", "build"], ["verification"])], onFailure: { result: "FAIL" } },
+          // Verify reads Deploy's stack-outputs.json ($CODEBUILD_SRC_DIR_deployed): the function names `pulumi up` reported.
+          { name: "Verify", actions: [codeBuild("Verify", projects.verify.projectName, ["source", "deployed"], ["verification"])], onFailure: { result: "FAIL" } },
           { name: "Promote", actions: [codeBuild("Promote", projects.promote.projectName, ["source", "build", "verification"], [])], onFailure: { result: "FAIL" } },
         ],
         triggers: [

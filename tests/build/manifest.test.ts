@@ -46,6 +46,25 @@ describe("build: manifest reader", () => {
     assert.deepStrictEqual(readManifest(file), VALID);
   });
 
+  it("reads back a manifest with the hooks built beside the functions", () => {
+    const hook = Buffer.from("a hook zip");
+    fs.mkdirSync(path.join(dir, "hooks"));
+    fs.writeFileSync(path.join(dir, "hooks", "pre-traffic.zip"), hook);
+    const withHooks: Manifest = { ...VALID, hooks: [{ name: "pre-traffic", zip: "hooks/pre-traffic.zip", sha256: require("crypto").createHash("sha256").update(hook).digest("hex"), bytes: hook.length }] };
+    write(serializeManifest(withHooks));
+
+    assert.deepStrictEqual(readManifest(file), withHooks);
+    assert.doesNotThrow(() => verifyArtifacts(file));
+  });
+
+  it("reports a hook zip that no longer matches the manifest", () => {
+    fs.mkdirSync(path.join(dir, "hooks"));
+    fs.writeFileSync(path.join(dir, "hooks", "pre-traffic.zip"), "rebuilt on its own");
+    write(serializeManifest({ ...VALID, hooks: [{ name: "pre-traffic", zip: "hooks/pre-traffic.zip", sha256: "0".repeat(64), bytes: 1 }] }));
+
+    assert.throws(() => verifyArtifacts(file), /hooks\/pre-traffic\.zip: sha256 [0-9a-f]{64} .* does not match the manifest's 0{64}/);
+  });
+
   it("loads without esbuild, so the Pulumi program stays fast", () => {
     const script = `require(${JSON.stringify(path.resolve(__dirname, "../../tools/build/manifest.ts"))}); console.log(Object.keys(require.cache).some((k) => k.includes("/node_modules/esbuild/")))`;
     const loaded = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
@@ -57,6 +76,8 @@ describe("build: manifest reader", () => {
   });
 
   const bad: [string, (m: Manifest) => unknown, RegExp][] = [
+    ["a hook the build does not know", (m) => ({ ...m, hooks: [{ name: "post-traffic", zip: "hooks/post-traffic.zip", sha256: "0".repeat(64), bytes: 1 }] }), /`hooks\.0\.name` /],
+    ["a hook zip somewhere else", (m) => ({ ...m, hooks: [{ name: "pre-traffic", zip: "hooks/other.zip", sha256: "0".repeat(64), bytes: 1 }] }), /`hooks\.0\.zip` must be "hooks\/pre-traffic\.zip" \(the hook's name\)/],
     ["a sha256 that is not 64 hex characters", (m) => ({ ...m, functions: [{ ...m.functions[0], sha256: "abc" }] }), /`functions\.0\.sha256` must be 64 lowercase hex characters \(a sha256\); got "abc"/],
     ["an unknown trigger", (m) => ({ ...m, functions: [{ ...m.functions[0], trigger: "cron" }] }), /`functions\.0\.trigger` .*; got "cron"/],
     ["a zip that is not the function's name", (m) => ({ ...m, functions: [{ ...m.functions[0], zip: "other.zip" }] }), /`functions\.0\.zip` must be "orders-api\.zip"/],

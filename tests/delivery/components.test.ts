@@ -117,11 +117,26 @@ describe("delivery components (staging: built from source)", function () {
     assert.ok(rule.inputs.eventTypeIds.includes("codepipeline-pipeline-pipeline-execution-failed"));
     const events = JSON.parse(plan.one("aws:cloudwatch/eventRule:EventRule", "delivery-notifications-deployments").inputs.eventPattern);
     assert.deepEqual(events, { source: ["aws.codedeploy"], "detail-type": ["CodeDeploy Deployment State-change Notification"], detail: { application: ["serverless-staging-functions"] } });
-    const topic = JSON.parse(plan.one("aws:sns/topicPolicy:TopicPolicy", "delivery-notifications-topic-policy").inputs.policy);
-    for (const service of ["events.amazonaws.com", "codestar-notifications.amazonaws.com"]) {
-      const s = topic.Statement.find((x: any) => x.Principal.Service === service);
-      assert.deepEqual(s.Condition, { StringEquals: { "aws:SourceAccount": A } }, service);
+    assert.equal(plan.one("aws:cloudwatch/eventTarget:EventTarget", "delivery-notifications-deployments-to-topic").inputs.arn, `arn:aws:sns:eu-west-1:${A}:serverless-staging-alerts`);
+  });
+
+  it("declares no topic policy of its own: the topic's one policy is AlertTopicPolicy's (infra/observability)", () => {
+    assert.deepEqual(plan.all("aws:sns/topicPolicy:TopicPolicy"), []);
+  });
+
+  it("passes every CodeBuild action the commit and the pipeline execution id", () => {
+    const p = plan.one("aws:codepipeline/pipeline:Pipeline", "delivery-pipeline-pipeline");
+    for (const stage of ["Build", "Deploy", "Verify", "Promote"]) {
+      const vars = JSON.parse(stageOf(p, stage).actions[0].configuration.EnvironmentVariables);
+      assert.deepEqual(vars.map((v: any) => [v.name, v.value]), [["COMMIT", "#{SourceVariables.CommitId}"], ["PIPELINE_EXECUTION_ID", "#{codepipeline.PipelineExecutionId}"]], stage);
     }
+  });
+
+  it("verifies with the stack outputs Deploy wrote (its output artifact), not only the source", () => {
+    const p = plan.one("aws:codepipeline/pipeline:Pipeline", "delivery-pipeline-pipeline");
+    assert.deepEqual(stageOf(p, "Deploy").actions[0].outputArtifacts, ["deployed"]);
+    assert.deepEqual(stageOf(p, "Verify").actions[0].inputArtifacts, ["source", "deployed"]);
+    assert.deepEqual(stageOf(p, "Promote").actions[0].inputArtifacts, ["source", "build", "verification"]);
   });
 
   it("gives the pre-traffic hook exactly its deployment groups, its functions' versions and its logs", () => {

@@ -8,8 +8,8 @@ const PACK_DIR = path.resolve(__dirname, "../../policies");
 
 /**
  * The delivery resources through the policy pack as the CLI runs it. The privilege-expansion rule
- * is left out: the delivery roles enter policies/iam-baseline.json when the lead wires Delivery
- * into the stack and regenerates the baseline (`npm run baseline`), a reviewed change.
+ * is left out: these fixtures (another repository, two functions) are not the stacks the baseline
+ * approves; tests/policies/stacks.test.ts checks the real stacks, delivery included, against it.
  */
 describe("delivery components against the policy pack", function () {
   this.timeout(300_000);

@@ -2,12 +2,18 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { discoverFunctions, FunctionEntry } from "../../infra/catalog";
 import { CONFIG_DEFAULTS, validateStackConfig } from "../../infra/config";
 import { REPO_ROOT } from "./fixtures";
 
 const FILE = "Pulumi.prod.yaml";
-const VALID = { "aws:region": "eu-west-1" };
-const KNOWN = ["orders-api", "fulfil-order"];
+const VALID = { "aws:region": "eu-west-1", "serverless:budget": { monthlyLimitUsd: 250 } };
+/** Two catalog entries: only name, trigger and timeout matter to the config's checks. */
+const KNOWN: FunctionEntry[] = [
+  { name: "orders-api", dir: "/f/orders-api", entry: "/f/orders-api/handler.ts", settings: { trigger: { type: "http", method: "POST", path: "/orders" }, timeoutSeconds: 10 } as FunctionEntry["settings"] },
+  { name: "fulfil-order", dir: "/f/fulfil-order", entry: "/f/fulfil-order/handler.ts", settings: { trigger: { type: "queue", batchSize: 10 }, timeoutSeconds: 30 } as FunctionEntry["settings"] },
+];
+const USE = { monthlyInvocations: 1000, averageDurationMs: 100, logBytesPerInvocation: 500 };
 
 function problemsOf(raw: Record<string, unknown>): string {
   try {
@@ -46,6 +52,15 @@ describe("stack config validation", () => {
     ["an alert address that is not an email", { "serverless:alertEmails": ["ops"] }, 'Pulumi.prod.yaml: serverless:alertEmails.0 must be an email address; got "ops"'],
     ["an empty artifact manifest path", { "serverless:artifactManifest": "" }, 'Pulumi.prod.yaml: serverless:artifactManifest must be a path; got ""'],
     ["a misspelt top-level key", { "serverless:logRetention": 14 }, "Pulumi.prod.yaml: serverless:logRetention is not a known setting (known: aws:region, serverless:canary"],
+    ["a stack without a budget", { "serverless:budget": undefined }, "Pulumi.prod.yaml: serverless:budget is required: set serverless:budget.monthlyLimitUsd"],
+    ["a negative budget", { "serverless:budget": { monthlyLimitUsd: -5 } }, "Pulumi.prod.yaml: serverless:budget.monthlyLimitUsd must be a positive number; got -5"],
+    ["a dashboard period that is not whole minutes", { "serverless:dashboard": { periodSeconds: 90 } }, "Pulumi.prod.yaml: serverless:dashboard.periodSeconds must be a multiple of 60; got 90"],
+    ["a pipeline without its deployer role", { "serverless:pipeline": { repository: "acme/orders" } }, "Pulumi.prod.yaml: serverless:pipeline.deployerRoleName is required"],
+    ["a stack that promotes from itself", { "serverless:requireApproval": true, "serverless:pipeline": { promotesFrom: "prod", deployerRoleName: "d" } }, 'Pulumi.prod.yaml: serverless:pipeline.promotesFrom names this stack ("prod")'],
+    ["a promoted stack without approval", { "serverless:pipeline": { promotesFrom: "staging", deployerRoleName: "d" } }, "Pulumi.prod.yaml: serverless:requireApproval must be true when serverless:pipeline.promotesFrom is set"],
+    ["usage of a function that does not exist", { "serverless:usage": { functions: { "order-api": USE } } }, "Pulumi.prod.yaml: `serverless:usage.functions.order-api` names no function; known functions: fulfil-order, orders-api"],
+    ["a usage duration longer than the stack's timeout override", { "serverless:functions": { "orders-api": { timeoutSeconds: 3 } }, "serverless:usage": { functions: { "orders-api": { ...USE, averageDurationMs: 4000 } } } }, "Pulumi.prod.yaml: `serverless:usage.functions.orders-api.averageDurationMs` is 4000 ms, longer than the function's timeout of 3 s"],
+    ["more messages per batch than the batch size", { "serverless:usage": { functions: { "fulfil-order": { ...USE, messagesPerInvocation: 11 } } } }, "Pulumi.prod.yaml: `serverless:usage.functions.fulfil-order.messagesPerInvocation` is 11, more than the batch size 10"],
   ];
   for (const [what, raw, message] of rejections) {
     it(`rejects ${what}, naming the file and key`, () => {
@@ -59,6 +74,45 @@ describe("stack config validation", () => {
     assert.match(problems, /aws:region is required/);
     assert.match(problems, /serverless:logRetentionDays must be one of/);
     assert.match(problems, /serverless:canary.percent must be 1-99; got 150/);
+  });
+
+  it("reports the pipeline's, budget's, dashboard's and usage's problems with the others, one per line", () => {
+    const problems = problemsOf({
+      ...VALID,
+      "serverless:logRetentionDays": 10,
+      "serverless:pipeline": { repository: "acme/orders", deployerRoleName: "d", auditLevel: "severe" },
+      "serverless:budget": { monthlyLimitUsd: 0 },
+      "serverless:dashboard": { start: "yesterday" },
+      "serverless:usage": { functions: { "orders-api": { ...USE, monthlyInvocations: -1 } } },
+    });
+    const lines = problems.split("\n").slice(1);
+    assert.deepStrictEqual(
+      lines.map((l) => /^  - Pulumi\.prod\.yaml: `?(serverless:[a-zA-Z]+)/.exec(l)?.[1]),
+      ["serverless:logRetentionDays", "serverless:pipeline", "serverless:budget", "serverless:dashboard", "serverless:usage"],
+      problems,
+    );
+  });
+
+  it("returns the pipeline, the budget with its default thresholds, the dashboard and the usage, typed", () => {
+    const config = validateStackConfig(
+      FILE,
+      {
+        ...VALID,
+        "serverless:requireApproval": true,
+        "serverless:pipeline": { promotesFrom: "staging", deployerRoleName: "serverless-prod-deployer" },
+        "serverless:usage": { functions: { "orders-api": USE } },
+      },
+      KNOWN,
+    );
+    assert.equal(config.pipeline?.promotesFrom, "staging");
+    assert.equal(config.pipeline?.deployerRoleName, "serverless-prod-deployer");
+    assert.deepStrictEqual(config.observability.budget, { monthlyLimitUsd: 250, actualThresholdPercent: 80, forecastThresholdPercent: 100 });
+    assert.deepStrictEqual(config.observability.dashboard, { periodSeconds: 60, start: "-PT3H" });
+    assert.equal(config.usage?.functions["orders-api"].monthlyInvocations, 1000);
+  });
+
+  it("declares no pipeline for `{}`, Pulumi.yaml's default", () => {
+    assert.equal(validateStackConfig(FILE, { ...VALID, "serverless:pipeline": {} }, KNOWN).pipeline, undefined);
   });
 
   it("fills every missing setting with its default", () => {
@@ -79,5 +133,21 @@ describe("stack config validation", () => {
     const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
     for (const key of ["logRetentionDays", "requireApproval", "alertEmails", "artifactManifest", "functionsDir"] as const)
       assert.deepStrictEqual(project.config[key].default, CONFIG_DEFAULTS[key], `Pulumi.yaml config.${key}.default`);
+  });
+
+  it("declares the pipeline, dashboard and usage as objects defaulting to {}, and the budget as an object every stack must set", () => {
+    const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
+    for (const key of ["pipeline", "dashboard", "usage"]) assert.deepStrictEqual([project.config[key].type, project.config[key].default], ["object", {}], key);
+    assert.equal(project.config.budget.type, "object");
+    assert.ok(!("default" in project.config.budget), "no budget amount suits every stack");
+  });
+
+  it("accepts both stack files of this repository as they are", () => {
+    for (const stack of ["staging", "prod"]) {
+      const file = parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")).config;
+      const config = validateStackConfig(`Pulumi.${stack}.yaml`, file, discoverFunctions(path.join(REPO_ROOT, "functions")));
+      assert.ok(config.pipeline, `${stack} declares a pipeline`);
+      assert.ok(config.observability.budget.monthlyLimitUsd > 0);
+    }
   });
 });

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildFunctions } from "../../tools/build";
-import { Manifest, serializeManifest } from "../../tools/build/manifest";
+import { HOOK_ZIPS, Manifest, serializeManifest } from "../../tools/build/manifest";
 
 /** The repository root: Pulumi.yaml, the stack files and functions/. */
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -37,10 +37,12 @@ export interface FixtureFunction {
 }
 
 /**
- * A throwaway functions folder and a manifest with zips for it: for the failure cases (a bad
- * function.json, a function missing from the build) without touching the repository.
+ * A throwaway functions folder and a manifest with zips for it (and the pre-traffic hook's zip the
+ * program deploys with them): for the failure cases (a bad function.json, a function missing from
+ * the build) without touching the repository. `config` points the staging stack at them, with no
+ * usage estimate (the stack file's names the repository's functions).
  */
-export function fixtureFunctions(functions: readonly FixtureFunction[]): { functionsDir: string; manifest: string } {
+export function fixtureFunctions(functions: readonly FixtureFunction[]): { functionsDir: string; manifest: string; config: Record<string, string> } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "serverless-fixture-"));
   const functionsDir = path.join(root, "functions");
   const dist = path.join(root, "dist");
@@ -68,9 +70,13 @@ export function fixtureFunctions(functions: readonly FixtureFunction[]): { funct
     });
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const hook = Buffer.from("fixture zip of the pre-traffic hook");
+  fs.mkdirSync(path.join(dist, "hooks"));
+  fs.writeFileSync(path.join(dist, HOOK_ZIPS["pre-traffic"]), hook);
+  const hooks = [{ name: "pre-traffic" as const, zip: HOOK_ZIPS["pre-traffic"], sha256: createHash("sha256").update(hook).digest("hex"), bytes: hook.length }];
   const manifest = path.join(dist, "manifest.json");
-  fs.writeFileSync(manifest, serializeManifest({ schemaVersion: 1, commit: "fixture", builtWith: { esbuild: "0.0.0", target: "node24" }, functions: entries }));
-  return { functionsDir, manifest };
+  fs.writeFileSync(manifest, serializeManifest({ schemaVersion: 1, commit: "fixture", builtWith: { esbuild: "0.0.0", target: "node24" }, functions: entries, hooks }));
+  return { functionsDir, manifest, config: { "serverless:functionsDir": functionsDir, "serverless:artifactManifest": manifest, "serverless:usage": "{}" } };
 }
 
 /** A valid function.json for each trigger kind, to vary in fixtures. */

@@ -22,9 +22,27 @@ const T = {
   queue: "aws:sqs/queue:Queue",
   queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
   provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  pipeline: "aws:codepipeline/pipeline:Pipeline",
+  project: "aws:codebuild/project:Project",
+  bucket: "aws:s3/bucket:Bucket",
+  connection: "aws:codestarconnections/connection:Connection",
+  composite: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  budget: "aws:budgets/budget:Budget",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  provider: "pulumi:providers:aws",
 } as const;
 
 const RETENTION = { staging: 14, prod: 90 } as const;
+/** What each stack file asks of its pipeline and budget. */
+const DELIVERY = {
+  staging: { stages: ["Source", "Build", "Deploy", "Verify", "Promote"], projects: ["build", "deploy", "promote", "verify"], budget: "50.00" },
+  prod: { stages: ["Source", "Prepare", "Approve", "Deploy"], projects: ["deploy", "prepare"], budget: "250.00" },
+} as const;
+const releaseBucket = `serverless-staging-artifacts-${TEST_ACCOUNT_ID}-eu-west-1`;
+const hookArn = (stack: string) => `arn:aws:lambda:eu-west-1:${TEST_ACCOUNT_ID}:function:serverless-${stack}-pre-traffic-hook`;
+/** A provider's object inputs travel JSON-encoded; a resource's as objects. */
+const decoded = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 const aliasArn = (stack: string, fn: string) => `arn:aws:lambda:eu-west-1:${TEST_ACCOUNT_ID}:function:serverless-${stack}-${fn}:live`;
 const topicArn = (stack: string) => `arn:aws:sns:eu-west-1:${TEST_ACCOUNT_ID}:serverless-${stack}-alerts`;
 
@@ -39,8 +57,8 @@ for (const stack of ["staging", "prod"] as const) {
       plan = await planStack(stack, { config: await builtConfig() });
     });
 
-    it("declares every function of the catalog, named after project, stack and folder", () => {
-      assert.deepStrictEqual(plan.all(T.fn).map((r) => r.inputs.name).sort(), functions.map((f) => physical(f.name)).sort());
+    it("declares every function of the catalog, named after project, stack and folder, and the pre-traffic hook", () => {
+      assert.deepStrictEqual(plan.all(T.fn).map((r) => r.inputs.name).sort(), [...functions.map((f) => physical(f.name)), physical("pre-traffic-hook")].sort());
     });
 
     it("pins the runtime, traces, publishes versions and deploys the built zip by its hash", async () => {
@@ -93,7 +111,7 @@ for (const stack of ["staging", "prod"] as const) {
 
     it("grants no action wildcard, and Resource * only to the X-Ray actions, in any role policy", () => {
       const policies = plan.all(T.rolePolicy);
-      assert.equal(policies.length, functions.length * 2, "one policy per function role and per deployment role");
+      for (const f of functions) for (const name of [`${f.name}-policy`, `${f.name}-deployment-policy`]) plan.one(T.rolePolicy, name);
       for (const p of policies) {
         for (const s of JSON.parse(p.inputs.policy).Statement) {
           for (const action of s.Action) assert.ok(!action.includes("*"), `${p.name} grants ${action}`);
@@ -108,7 +126,9 @@ for (const stack of ["staging", "prod"] as const) {
         assert.equal(typeof p.inputs.policy, "string", `${p.name}'s policy is unknown at preview`);
         for (const s of JSON.parse(p.inputs.policy).Statement) {
           if (s.Resource === "*") continue;
-          for (const arn of s.Resource) assert.match(arn, new RegExp(`^arn:aws:[a-z-]+:(eu-west-1)?:${TEST_ACCOUNT_ID}:\\S+$`), `${p.name}: ${arn}`);
+          // S3 ARNs carry no region or account: the bucket names (derived from both) do.
+          const s3 = new RegExp(`^arn:aws:s3:::serverless-(staging|prod)-[a-z]+-${TEST_ACCOUNT_ID}-eu-west-1(/\\S*)?$`);
+          for (const arn of s.Resource) assert.ok(new RegExp(`^arn:aws:[a-z-]+:(eu-west-1)?:${TEST_ACCOUNT_ID}:\\S+$`).test(arn) || s3.test(arn), `${p.name}: ${arn}`);
         }
       }
     });
@@ -222,6 +242,89 @@ for (const stack of ["staging", "prod"] as const) {
       assert.equal(statement.Condition.ArnEquals["aws:SourceArn"], `arn:aws:events:eu-west-1:${TEST_ACCOUNT_ID}:rule/serverless-${stack}-events/${physical("fulfil-order")}`);
     });
 
+    it("declares the release pipeline as CodePipeline V2 with its CodeBuild projects and the release bucket", () => {
+      const expected = DELIVERY[stack];
+      const [pipeline] = plan.all(T.pipeline);
+      assert.equal(plan.all(T.pipeline).length, 1);
+      assert.deepStrictEqual([pipeline.inputs.name, pipeline.inputs.pipelineType], [physical("release"), "V2"]);
+      assert.deepStrictEqual(pipeline.inputs.stages.map((st: any) => st.name), expected.stages);
+      assert.deepStrictEqual(plan.all(T.project).map((p) => p.inputs.name).sort(), expected.projects.map((r) => physical(`release-${r}`)));
+      for (const p of plan.all(T.project)) assert.match(p.inputs.environment.image, /^aws\/codebuild\/[a-z0-9-]+:\d+\.\d+$/);
+      // Both stacks release from staging's bucket: staging writes it, prod deploys its promotions.
+      assert.equal(plan.outputs.releaseBucket, releaseBucket);
+      assert.equal(plan.outputs.pipeline, physical("release"));
+      if (stack === "staging") assert.equal(plan.one(T.bucket, "delivery-store-release-bucket").inputs.bucket, releaseBucket);
+      else assert.equal(stageOf(pipeline, "Source")[0].configuration.S3Bucket, releaseBucket);
+    });
+
+    it("lets every deployment group's role invoke the stack's pre-traffic hook, and exports the hook's name", () => {
+      for (const f of functions) {
+        const doc = JSON.parse(plan.one(T.rolePolicy, `${f.name}-deployment-policy`).inputs.policy);
+        assert.deepStrictEqual(doc.Statement.find((st: any) => st.Sid === "InvokeLifecycleHooks"), { Sid: "InvokeLifecycleHooks", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [hookArn(stack)] });
+      }
+      assert.equal(plan.outputs.preTrafficHook, physical("pre-traffic-hook"));
+    });
+
+    it("gives the alert topic exactly one policy, letting each service publish for this account and its own resources only", () => {
+      const [policy] = plan.all(T.topicPolicy);
+      assert.equal(plan.all(T.topicPolicy).length, 1);
+      assert.equal(policy.name, "alerts-policy");
+      assert.equal(policy.inputs.arn, topicArn(stack));
+      const doc = JSON.parse(policy.inputs.policy);
+      const services = doc.Statement.filter((st: any) => st.Principal.Service);
+      assert.deepStrictEqual(services.map((st: any) => st.Principal.Service).sort(), ["budgets.amazonaws.com", "cloudwatch.amazonaws.com", "codestar-notifications.amazonaws.com", "events.amazonaws.com"]);
+      for (const st of services) {
+        assert.deepStrictEqual([st.Action, st.Resource, st.Condition.StringEquals["aws:SourceAccount"]], ["sns:Publish", topicArn(stack), TEST_ACCOUNT_ID], st.Sid);
+        assert.ok(String(st.Condition.ArnLike["aws:SourceArn"]).includes(`:${TEST_ACCOUNT_ID}:`), st.Sid);
+      }
+    });
+
+    it("gives every alarm, metric and composite, an action on the alert topic", () => {
+      const alarms = [...plan.all(T.alarm), ...plan.all(T.composite)];
+      assert.ok(alarms.length > functions.length * 3);
+      for (const a of alarms) assert.deepStrictEqual(a.inputs.alarmActions, [topicArn(stack)], a.name);
+    });
+
+    it("summarises every function's alarms in one composite service alarm", () => {
+      const [service] = plan.all(T.composite);
+      assert.equal(plan.all(T.composite).length, 1);
+      assert.equal(service.inputs.alarmName, physical("service"));
+      const watched = [...service.inputs.alarmRule.matchAll(/ALARM\("([^"]+)"\)/g)].map((m: RegExpMatchArray) => m[1]).sort();
+      const functionAlarms = plan.all(T.alarm).filter((a) => !a.name.startsWith("delivery-")).map((a) => a.inputs.name).sort();
+      assert.deepStrictEqual(watched, functionAlarms);
+      assert.equal(plan.outputs.serviceAlarm, physical("service"));
+    });
+
+    it("generates one dashboard with every function and the service alarm", () => {
+      const [dashboard] = plan.all(T.dashboard);
+      assert.equal(plan.all(T.dashboard).length, 1);
+      assert.equal(dashboard.inputs.dashboardName, `serverless-${stack}`);
+      const body = dashboard.inputs.dashboardBody as string;
+      for (const f of functions) assert.ok(body.includes(`"${physical(f.name)}"`), `no widget for ${f.name}`);
+      assert.ok(body.includes(`alarm:${physical("service")}`), "no service alarm widget");
+      assert.equal(plan.outputs.dashboard, `serverless-${stack}`);
+    });
+
+    it("budgets the stack's monthly limit on its cost allocation tag, notifying the topic on actual and forecast spend", () => {
+      const budget = plan.one(T.budget, "stack-budget").inputs;
+      assert.deepStrictEqual([budget.name, budget.limitAmount, budget.limitUnit, budget.timeUnit], [`serverless-${stack}-monthly`, DELIVERY[stack].budget, "USD", "MONTHLY"]);
+      assert.deepStrictEqual(budget.costFilters, [{ name: "TagKeyValue", values: [`user:Stack$serverless-${stack}`] }]);
+      assert.deepStrictEqual(budget.notifications.map((n: any) => [n.notificationType, n.threshold, n.subscriberSnsTopicArns]), [
+        ["ACTUAL", 80, [topicArn(stack)]],
+        ["FORECASTED", 100, [topicArn(stack)]],
+      ]);
+    });
+
+    it("tags every resource through the stack's provider and each function's own resources with its name", () => {
+      const provider = plan.one(T.provider, "aws");
+      assert.equal(provider.inputs.region, "eu-west-1");
+      assert.deepStrictEqual(decoded(provider.inputs.defaultTags).tags, { Project: "serverless", Stack: `serverless-${stack}`, Service: "serverless" });
+      const tags = { Project: "serverless", Stack: `serverless-${stack}`, Service: "serverless", Function: "fulfil-order" };
+      assert.deepStrictEqual(plan.one(T.fn, "fulfil-order-function").inputs.tags, { ...tags, "serverless:function": "fulfil-order" });
+      for (const [type, name] of [[T.logGroup, "fulfil-order-logs"], [T.queue, "fulfil-order-trigger-queue"], [T.queue, "fulfil-order-trigger-dlq"], [T.alarm, "fulfil-order-alarms-errors"]] as const)
+        assert.deepStrictEqual(plan.one(type, name).inputs.tags, tags, name);
+    });
+
     it("returns what the deploy step needs for each function", async () => {
       const manifest = readManifest(await builtManifest());
       const out = plan.outputs.functions["orders-api"];
@@ -254,6 +357,28 @@ describe("prod against staging", () => {
     assert.equal(prod.one(T.group, "orders-api-deployment-group").inputs.deploymentConfigName, "CodeDeployDefault.LambdaCanary10Percent15Minutes");
   });
 
+  it("builds from the repository in staging only: prod has no CodeStar source, connection or trigger", () => {
+    const providers = (p: Plan) => p.one(T.pipeline, "delivery-pipeline-pipeline").inputs.stages.flatMap((st: any) => st.actions.map((a: any) => a.provider));
+    assert.ok(providers(staging).includes("CodeStarSourceConnection"));
+    assert.ok(!providers(prod).includes("CodeStarSourceConnection"));
+    assert.equal(prod.all(T.connection).length, 0);
+    assert.equal(prod.one(T.pipeline, "delivery-pipeline-pipeline").inputs.triggers, undefined);
+    assert.equal(prod.all(T.bucket).some((b) => b.inputs.bucket === releaseBucket), false, "prod must not declare staging's bucket");
+  });
+
+  it("passes every staging CodeBuild action the commit and the execution id, and Verify the deployed stack's outputs", () => {
+    const pipeline = staging.one(T.pipeline, "delivery-pipeline-pipeline");
+    for (const stage of ["Build", "Deploy", "Verify", "Promote"]) {
+      const [action] = stageOf(pipeline, stage);
+      assert.deepStrictEqual(JSON.parse(action.configuration.EnvironmentVariables), [
+        { name: "COMMIT", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
+        { name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" },
+      ]);
+    }
+    assert.deepStrictEqual(stageOf(pipeline, "Deploy")[0].outputArtifacts, ["deployed"]);
+    assert.ok(stageOf(pipeline, "Verify")[0].inputArtifacts.includes("deployed"));
+  });
+
   it("keeps logs longer in prod", () => {
     assert.equal(staging.one(T.logGroup, "orders-api-logs").inputs.retentionInDays, 14);
     assert.equal(prod.one(T.logGroup, "orders-api-logs").inputs.retentionInDays, 90);
@@ -273,6 +398,12 @@ describe("prod against staging", () => {
     for (const g of plan.all(T.group)) assert.equal(g.inputs.deploymentConfigName, custom.deploymentConfigName);
   });
 });
+
+function stageOf(pipeline: { inputs: Record<string, any> }, name: string): Record<string, any>[] {
+  const stage = pipeline.inputs.stages.find((st: any) => st.name === name);
+  assert.ok(stage, `no stage ${name}`);
+  return stage.actions;
+}
 
 // Kept here so a missing build shows up as one clear failure rather than many.
 it("finds the real functions' folder", () => assert.ok(fs.existsSync(path.join(REPO_ROOT, "functions"))));

@@ -4,7 +4,8 @@ import * as path from "path";
 import { discoverFunctions, ESBUILD_TARGET, FunctionEntry, LAMBDA_RUNTIME } from "../../infra/catalog";
 import { Bundle, bundleFunctions, BundleError } from "./bundle";
 import { PackageVersions } from "./dependencies";
-import { Manifest, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, ManifestFunction, serializeManifest } from "./manifest";
+import { buildHook } from "../../hooks/pre-traffic/build";
+import { HOOK_ZIPS, Manifest, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, ManifestFunction, ManifestHook, serializeManifest } from "./manifest";
 import { resolveCommit } from "./provenance";
 import { deterministicZip } from "./zip";
 
@@ -26,7 +27,18 @@ export interface BuildFunctionsOptions {
   readonly onWarning?: (message: string) => void;
   /** Where the commit is read from (CI variables). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Whether to build the pre-traffic hook into `<out>/hooks/pre-traffic.zip` (and list it in the
+   * manifest's `hooks`). It always carries every function's contract and examples, also with
+   * `only`: the hook guards every deployment of the stack. "auto" builds it when the project has
+   * `hooks/pre-traffic/handler.ts` (this repository does; a project of functions alone does not).
+   * @default "auto"
+   */
+  readonly hook?: boolean | "auto";
 }
+
+/** Where the hook's source lies in a project, relative to its root. */
+export const HOOK_ENTRY = path.join("hooks", "pre-traffic", "handler.ts");
 
 /** A build that did not produce artifacts; `exitCode` 2 for bad input, 1 for a failed build. */
 export class BuildError extends Error {
@@ -36,7 +48,7 @@ export class BuildError extends Error {
   }
 }
 
-const BUILD_DEFAULTS = { concurrency: 8, handler: "index.handler", architecture: "arm64" } as const;
+const BUILD_DEFAULTS = { concurrency: 8, handler: "index.handler", architecture: "arm64", hook: "auto" } as const;
 
 /**
  * Bundles every function once, packs each into a deterministic zip and writes the manifest.
@@ -67,11 +79,13 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Ma
     const entries = await mapLimit(bundles, options.concurrency ?? BUILD_DEFAULTS.concurrency, (b) =>
       packFunction(byName.get(b.name)!, b, stageDir, versions),
     );
+    const hooks = await packHooks(options.hook ?? BUILD_DEFAULTS.hook, rootDir, functionsDir, stageDir);
     const manifest: Manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       commit: resolveCommit(rootDir, functionsDir, options.env),
       builtWith: { esbuild: esbuild.version, target: ESBUILD_TARGET },
       functions: entries.sort((a, b) => (a.name < b.name ? -1 : 1)),
+      ...(hooks.length ? { hooks } : {}),
     };
     fs.writeFileSync(path.join(stageDir, MANIFEST_FILE), serializeManifest(manifest));
     publish(stageDir, outDir);
@@ -99,6 +113,24 @@ async function packFunction(f: FunctionEntry, b: Bundle, stageDir: string, versi
     bytes: zip.data.length,
     dependencies: versions.dependenciesOf(b.bundledFiles),
   };
+}
+
+/**
+ * Builds the pre-traffic hook into the stage folder (a direct child of the project root, as
+ * buildHook requires for machine-independent source maps) from every function of `functionsDir`.
+ */
+async function packHooks(hook: boolean | "auto", rootDir: string, functionsDir: string, stageDir: string): Promise<ManifestHook[]> {
+  const present = fs.existsSync(path.join(rootDir, HOOK_ENTRY));
+  if (hook === false || (hook === "auto" && !present)) return [];
+  if (!present) throw new BuildError(`${shown(path.join(rootDir, HOOK_ENTRY))}: not found; the pre-traffic hook cannot be built in this project (pass \`hook: "auto"\` or false).`, 2);
+  try {
+    const built = await buildHook({ rootDir, functionsDir, outDir: stageDir });
+    return [{ name: "pre-traffic", zip: HOOK_ZIPS["pre-traffic"], sha256: built.sha256, bytes: built.bytes }];
+  } catch (e) {
+    // A function folder the hook cannot carry (no contract, no examples) is bad input; anything else a failed build.
+    const message = (e as Error).message;
+    throw new BuildError(message, message.startsWith("The pre-traffic hook cannot be built") ? 2 : 1);
+  }
 }
 
 function selectFunctions(functionsDir: string, only: readonly string[] | undefined): FunctionEntry[] {

@@ -20,7 +20,8 @@ const PROCESS_OUTPUT: CliOutput = {
 export const CLI_DEFAULTS = { functions: "functions", out: "dist" } as const;
 
 /**
- * `npm run build`: bundles every function, writes `<out>/<name>.zip` and `<out>/manifest.json`.
+ * `npm run build`: bundles every function, writes `<out>/<name>.zip`, the pre-traffic hook's
+ * `<out>/hooks/pre-traffic.zip` (when the project has hooks/pre-traffic) and `<out>/manifest.json`.
  * Exit codes: 0 built, 1 the build failed (esbuild errors), 2 bad input (arguments, settings).
  */
 export async function main(argv: readonly string[], io: CliOutput = PROCESS_OUTPUT): Promise<number> {
@@ -59,8 +60,9 @@ export async function main(argv: readonly string[], io: CliOutput = PROCESS_OUTP
     const width = Math.max(...manifest.functions.map((f) => f.name.length));
     for (const f of manifest.functions)
       io.out(`  ${f.name.padEnd(width)}  ${(f.bytes / 1024).toFixed(1).padStart(8)} KiB  sha256 ${f.sha256}\n`);
+    for (const h of manifest.hooks ?? []) io.out(`  hook ${h.name}: ${h.zip}  ${(h.bytes / 1024).toFixed(1)} KiB  sha256 ${h.sha256}\n`);
     io.out(
-      `Built ${manifest.functions.length} function(s) in ${seconds.toFixed(2)} s; commit ${manifest.commit}; wrote ${path.join(outDir, MANIFEST_FILE)}\n`,
+      `Built ${manifest.functions.length} function(s)${manifest.hooks?.length ? ` and ${manifest.hooks.length} hook(s)` : ""} in ${seconds.toFixed(2)} s; commit ${manifest.commit}; wrote ${path.join(outDir, MANIFEST_FILE)}\n`,
     );
     return 0;
   } catch (e) {

@@ -31,12 +31,31 @@ export const manifestFunctionSchema = z
   })
   .strict();
 
+/** The hooks a build carries, by name, and where each zip lies relative to the manifest's folder. */
+export const HOOK_ZIPS = { "pre-traffic": "hooks/pre-traffic.zip" } as const;
+export type HookName = keyof typeof HOOK_ZIPS;
+
+export const manifestHookSchema = z
+  .object({
+    name: z.enum(Object.keys(HOOK_ZIPS) as [HookName, ...HookName[]]),
+    zip: z.string().regex(/^hooks\/[a-z0-9][a-z0-9-]*\.zip$/, "must be a zip under hooks/, relative to the manifest's folder"),
+    sha256: sha256Hex,
+    bytes: z.number().int().positive(),
+  })
+  .strict();
+
 export const manifestSchema = z
   .object({
     schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
     commit: z.string().min(1),
     builtWith: z.object({ esbuild: z.string().min(1), target: z.string().min(1) }).strict(),
     functions: z.array(manifestFunctionSchema),
+    /**
+     * The hooks built with the functions (the pre-traffic hook), sorted by name. Optional, so a
+     * manifest written before hooks were built with the functions still reads; the program then
+     * takes the hook zip beside it as it is, unchecked.
+     */
+    hooks: z.array(manifestHookSchema).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -46,10 +65,15 @@ export const manifestSchema = z
       if (i > 0 && m.functions[i - 1].name >= f.name)
         ctx.addIssue({ code: "custom", path: ["functions", i, "name"], message: "functions must be sorted by name, each once" });
     });
+    (m.hooks ?? []).forEach((h, i, all) => {
+      if (h.zip !== HOOK_ZIPS[h.name]) ctx.addIssue({ code: "custom", path: ["hooks", i, "zip"], message: `must be "${HOOK_ZIPS[h.name]}" (the hook's name)` });
+      if (i > 0 && all[i - 1].name >= h.name) ctx.addIssue({ code: "custom", path: ["hooks", i, "name"], message: "hooks must be sorted by name, each once" });
+    });
   });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestFunction = z.infer<typeof manifestFunctionSchema>;
+export type ManifestHook = z.infer<typeof manifestHookSchema>;
 
 /** The manifest as written: keys in the documented order, two-space indent, trailing newline. */
 export function serializeManifest(m: Manifest): string {
@@ -68,6 +92,7 @@ export function serializeManifest(m: Manifest): string {
       bytes: f.bytes,
       dependencies: Object.fromEntries(Object.keys(f.dependencies).sort().map((k) => [k, f.dependencies[k]])),
     })),
+    ...(m.hooks ? { hooks: m.hooks.map((h) => ({ name: h.name, zip: h.zip, sha256: h.sha256, bytes: h.bytes })) } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
@@ -103,8 +128,8 @@ export function readManifest(file: string): Manifest {
   return parsed.data;
 }
 
-/** Absolute path of a function's zip, resolved against the manifest's folder. */
-export function artifactPath(manifestFile: string, fn: ManifestFunction): string {
+/** Absolute path of a function's (or a hook's) zip, resolved against the manifest's folder. */
+export function artifactPath(manifestFile: string, fn: Pick<ManifestFunction, "zip">): string {
   return path.join(path.dirname(path.resolve(manifestFile)), fn.zip);
 }
 
@@ -114,13 +139,14 @@ export function artifactPath(manifestFile: string, fn: ManifestFunction): string
  */
 export function verifyArtifacts(manifestFile: string, manifest: Manifest = readManifest(manifestFile)): void {
   const problems: string[] = [];
-  for (const fn of manifest.functions) {
+  const listed = [...manifest.functions.map((f) => ({ ...f, what: `function "${f.name}"` })), ...(manifest.hooks ?? []).map((h) => ({ ...h, what: `hook "${h.name}"` }))];
+  for (const fn of listed) {
     const zip = artifactPath(manifestFile, fn);
     let data: Buffer;
     try {
       data = fs.readFileSync(zip);
     } catch {
-      problems.push(`${display(zip)}: missing; the manifest lists function "${fn.name}".`);
+      problems.push(`${display(zip)}: missing; the manifest lists ${fn.what}.`);
       continue;
     }
     const sha = createHash("sha256").update(data).digest("hex");

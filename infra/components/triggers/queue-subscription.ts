@@ -22,6 +22,8 @@ export interface QueueSubscriptionArgs {
   readonly maxReceiveCount?: number;
   /** The role policy that lets the function read the queue; the mapping waits for it. */
   readonly consumerPolicy: pulumi.Resource;
+  /** Tags of both queues (the function's cost allocation tags). @default none beyond the provider's default tags */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export const QUEUE_SUBSCRIPTION_DEFAULTS = {
@@ -61,7 +63,7 @@ export class QueueSubscription extends pulumi.ComponentResource {
 
     const dlq = new aws.sqs.Queue(
       `${name}-dlq`,
-      { name: args.deadLetterQueueName, sqsManagedSseEnabled: true, messageRetentionSeconds: d.deadLetterRetentionSeconds },
+      { name: args.deadLetterQueueName, sqsManagedSseEnabled: true, messageRetentionSeconds: d.deadLetterRetentionSeconds, tags: args.tags },
       parent,
     );
     const queue = new aws.sqs.Queue(
@@ -74,6 +76,7 @@ export class QueueSubscription extends pulumi.ComponentResource {
           deadLetterTargetArn: arns.queue(ctx, dlq.name),
           maxReceiveCount: args.maxReceiveCount ?? d.maxReceiveCount,
         }),
+        tags: args.tags,
       },
       parent,
     );
