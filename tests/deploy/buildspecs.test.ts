@@ -99,7 +99,8 @@ describe("CodeBuild buildspecs", () => {
 
     assert.equal(at(/npm run upload-artifacts/), build.length - 1);
     assert.ok(at(/sha256sum --check --strict/) < at(/npm run upload-artifacts/));
-    assert.ok(at(/hooks\/pre-traffic\/build\.ts dist/) > at(/^npm run build$/), "the hook is built into dist after the functions");
+    assert.ok(at(/sha256sum --check --strict/) > at(/^npm run build$/), "the zips are checked after the build");
+    assert.match(build[at(/sha256sum --check --strict/)], /m\.hooks/, "the check covers the pre-traffic hook's zip too");
     assert.match(build[at(/npm run upload-artifacts/)], /--bucket "\$ARTIFACT_BUCKET" --commit "\$COMMIT" --manifest dist\/manifest\.json "\$\{plans\[@\]\}" --sbom sbom\.cdx\.json/);
   });
 
