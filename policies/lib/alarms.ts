@@ -42,32 +42,78 @@ export function or(ms: Match[]): Match {
   return ms.includes("unknown") ? "unknown" : "no";
 }
 
+/** One metric an alarm watches, or an alarm whose metrics are unknown, at its place in the stack. */
+interface AlarmEntry {
+  alarm: PackResource;
+  /** The metric, or "unknown" when the alarm's `metricQueries` (or a query's metric) is unknown. */
+  metric: WatchedMetric | "unknown";
+}
+
+/**
+ * The stack's alarm metrics, grouped by known `namespace` + `metricName`. An entry whose namespace
+ * and metric name are known strings can only match a query for exactly those; entries with either
+ * unknown (or unknown metrics) may match any query; entries with a known non-string namespace or
+ * name never match (`eq` gives "no"). `findAlarm` is called per
+ * function and metric, and scanning every alarm each time made lambda-alarms-required and
+ * dlq-depth-alarm O(functions x resources): 1.2 s of AnalyzeStack at 20,259 resources, 0.13 s with it.
+ * A rule builds it once per check (never cached across calls: resources could change between them).
+ */
+export interface AlarmIndex {
+  byMetric: Map<string, AlarmEntry[]>;
+  /** Entries any query must look at. */
+  open: AlarmEntry[];
+  /** Stack order of every entry, so answers list alarms in the order a full scan would. */
+  order: Map<AlarmEntry, number>;
+}
+
+const metricKey = (namespace: string, metricName: string) => JSON.stringify([namespace, metricName]);
+
+export function alarmIndex(resources: PackResource[]): AlarmIndex {
+  const index: AlarmIndex = { byMetric: new Map(), open: [], order: new Map() };
+  for (const alarm of resources) {
+    if (alarm.type !== T.metricAlarm) continue;
+    const metrics = watchedMetrics(alarm);
+    for (const metric of metrics === "unknown" ? ["unknown" as const] : metrics) {
+      const entry: AlarmEntry = { alarm, metric };
+      index.order.set(entry, index.order.size);
+      if (metric === "unknown" || isUnknown(metric.namespace) || isUnknown(metric.metricName)) index.open.push(entry);
+      else if (typeof metric.namespace === "string" && typeof metric.metricName === "string") {
+        const key = metricKey(metric.namespace, metric.metricName);
+        const list = index.byMetric.get(key);
+        if (list) list.push(entry);
+        else index.byMetric.set(key, [entry]);
+      }
+    }
+  }
+  return index;
+}
+
 /**
  * Does any alarm in the stack watch `namespace/metricName` with dimensions accepted by `dims`?
- * Returns the alarm paths that were unknown when the answer is "unknown".
+ * Returns the alarm paths that were unknown when the answer is "unknown". Pass an
+ * {@link alarmIndex} of the resources when asking more than once.
  */
 export function findAlarm(
-  resources: PackResource[],
+  resources: PackResource[] | AlarmIndex,
   namespace: string,
   metricName: string,
   dims: (dimensions: unknown) => Match,
 ): { match: Match; unknownAlarms: string[] } {
+  const index = Array.isArray(resources) ? alarmIndex(resources) : resources;
+  const candidates = [...(index.byMetric.get(metricKey(namespace, metricName)) ?? []), ...index.open];
+  if (index.open.length > 0) candidates.sort((a, b) => index.order.get(a)! - index.order.get(b)!);
   const results: Match[] = [];
   const unknownAlarms: string[] = [];
-  for (const a of resources) {
-    if (a.type !== T.metricAlarm) continue;
-    const metrics = watchedMetrics(a);
-    if (metrics === "unknown") {
+  for (const { alarm: a, metric: m } of candidates) {
+    if (m === "unknown") {
       results.push("unknown");
       unknownAlarms.push(`${a.name}.metricQueries`);
       continue;
     }
-    for (const m of metrics) {
-      const d = isUnknown(m.dimensions) ? "unknown" : dims(m.dimensions ?? {});
-      const r = and(eq(m.namespace, namespace), eq(m.metricName, metricName), d);
-      results.push(r);
-      if (r === "unknown") unknownAlarms.push(a.name);
-    }
+    const d = isUnknown(m.dimensions) ? "unknown" : dims(m.dimensions ?? {});
+    const r = and(eq(m.namespace, namespace), eq(m.metricName, metricName), d);
+    results.push(r);
+    if (r === "unknown") unknownAlarms.push(a.name);
   }
   return { match: or(results), unknownAlarms };
 }

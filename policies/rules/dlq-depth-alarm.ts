@@ -1,5 +1,5 @@
 /** Messages in a dead-letter queue are failures nobody retries: someone must be told. */
-import { findAlarm, Match } from "../lib/alarms";
+import { alarmIndex, findAlarm, Match } from "../lib/alarms";
 import { Finding, StackRule, unverifiable, violation } from "../lib/rule";
 import { PackResource, T } from "../lib/resources";
 import { at, isUnknown, jsonValue } from "../lib/values";
@@ -38,9 +38,21 @@ function dlqReferences(resources: PackResource[]): DlqReference[] {
   return refs;
 }
 
-/** The queue an SQS ARN names: by its `arn` output, else by name (the ARN's last segment). */
-function queueForArn(queues: PackResource[], arn: string): PackResource | undefined {
-  return queues.find((q) => q.props.arn === arn) ?? queues.find((q) => typeof q.props.name === "string" && arn.split(":")[5] === q.props.name);
+/**
+ * The queue an SQS ARN names: by its `arn` output, else by name (the ARN's last segment); the first
+ * such queue in the stack. Looked up in maps built once per check instead of scanning every queue
+ * per reference (O(references x queues) at 1000 functions).
+ */
+function queueLookup(queues: PackResource[]): { byUrn: Map<string, PackResource>; forArn: (arn: string) => PackResource | undefined } {
+  const byUrn = new Map<string, PackResource>();
+  const byArn = new Map<unknown, PackResource>();
+  const byName = new Map<string, PackResource>();
+  for (const q of queues) {
+    if (!byUrn.has(q.urn)) byUrn.set(q.urn, q);
+    if (!byArn.has(q.props.arn)) byArn.set(q.props.arn, q);
+    if (typeof q.props.name === "string" && !byName.has(q.props.name)) byName.set(q.props.name, q);
+  }
+  return { byUrn, forArn: (arn) => byArn.get(arn) ?? byName.get(arn.split(":")[5]) };
 }
 
 function queueDimensions(name: string): (dims: unknown) => Match {
@@ -64,6 +76,8 @@ export const dlqDepthAlarm: StackRule<DlqConfig> = {
   check(resources, config) {
     const rule = this.name;
     const queues = resources.filter((r) => r.type === T.queue);
+    const lookup = queueLookup(queues);
+    const alarms = alarmIndex(resources);
     const out: Finding[] = [];
     const dlqs = new Map<string, PackResource>();
     const unresolved: DlqReference[] = [];
@@ -71,21 +85,28 @@ export const dlqDepthAlarm: StackRule<DlqConfig> = {
       if (isUnknown(ref.arn)) {
         // The engine tells which resources the property was computed from.
         const fromQueues = (ref.from.propertyDependencies?.[ref.property] ?? [])
-          .map((urn) => queues.find((q) => q.urn === urn))
+          .map((urn) => lookup.byUrn.get(urn))
           .filter((q): q is PackResource => q !== undefined);
         if (fromQueues.length > 0) fromQueues.forEach((q) => dlqs.set(q.urn, q));
         else unresolved.push(ref);
         continue;
       }
       if (typeof ref.arn !== "string" || !ref.arn.startsWith("arn:") || ref.arn.split(":")[2] !== "sqs") continue;
-      const q = queueForArn(queues, ref.arn);
+      const q = lookup.forArn(ref.arn);
       if (q) dlqs.set(q.urn, q);
     }
+    // Asked per dead-letter queue and again per unresolved reference and queue: answered once per queue.
+    const answers = new Map<PackResource, Match>();
     const hasAlarm = (q: PackResource): Match => {
+      let m = answers.get(q);
+      if (m === undefined) answers.set(q, (m = queueHasAlarm(q)));
+      return m;
+    };
+    const queueHasAlarm = (q: PackResource): Match => {
       const name = q.props.name;
       if (isUnknown(name)) return "unknown";
       if (typeof name !== "string") return "no";
-      const matches = config.metrics.map((m) => findAlarm(resources, "AWS/SQS", m, queueDimensions(name)).match);
+      const matches = config.metrics.map((m) => findAlarm(alarms, "AWS/SQS", m, queueDimensions(name)).match);
       return matches.includes("yes") ? "yes" : matches.includes("unknown") ? "unknown" : "no";
     };
     for (const q of dlqs.values()) {

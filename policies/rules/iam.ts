@@ -18,8 +18,19 @@ import {
 import { DOCS, Finding, StackRule } from "../lib/rule";
 import { PackResource } from "../lib/resources";
 
-/** The pack folder: config paths are relative to it, whatever the working directory. */
-export const PACK_DIR = path.resolve(__dirname, "..");
+/**
+ * The pack folder (the one holding PulumiPolicy.yaml): config paths are relative to it, whatever the
+ * working directory. Found by walking up, so it is the same from the sources (rules/) and from the
+ * compiled build (bin/rules/, see pack-build.js).
+ */
+export const PACK_DIR = packDir(path.resolve(__dirname, ".."));
+
+function packDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) return dir;
+    if (path.dirname(dir) === dir) return from;
+  }
+}
 export const DEFAULT_BASELINE = "iam-baseline.json";
 
 export interface ExpansionConfig {

@@ -1,5 +1,5 @@
 /** Every function is watched for errors and throttles, so a canary can roll back on them. */
-import { findAlarm, Match } from "../lib/alarms";
+import { alarmIndex, findAlarm, Match } from "../lib/alarms";
 import { Finding, StackRule, unverifiable, violation } from "../lib/rule";
 import { T } from "../lib/resources";
 import { isUnknown } from "../lib/values";
@@ -35,6 +35,7 @@ export const lambdaAlarmsRequired: StackRule<LambdaAlarmsConfig> = {
   },
   check(resources, config) {
     const out: Finding[] = [];
+    const alarms = alarmIndex(resources);
     for (const fn of resources.filter((r) => r.type === T.function)) {
       const name = fn.props.name;
       if (isUnknown(name)) {
@@ -46,7 +47,7 @@ export const lambdaAlarmsRequired: StackRule<LambdaAlarmsConfig> = {
         continue;
       }
       for (const metric of config.metrics) {
-        const { match, unknownAlarms } = findAlarm(resources, "AWS/Lambda", metric, functionDimensions(name));
+        const { match, unknownAlarms } = findAlarm(alarms, "AWS/Lambda", metric, functionDimensions(name));
         if (match === "yes") continue;
         if (match === "unknown")
           out.push(unverifiable(this.name, fn, `(alarms ${unknownAlarms.join(", ")}).dimensions/namespace/metricName`,

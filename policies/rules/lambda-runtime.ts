@@ -169,6 +169,7 @@ export const lambdaRuntimePinned: StackRule = {
       const fname = c.rmc.props.functionName;
       out.push(...modeFinding(rule, c.rmc, c.mode, `targets ${isUnknown(fname) ? "a function unknown at preview" : JSON.stringify(fname)}; `));
     }
+    const relevant = configsFor(configs);
 
     // RMC -> functions whose verdict waits on its unknown target.
     const undecided = new Map<PackResource, PackResource[]>();
@@ -182,7 +183,7 @@ export const lambdaRuntimePinned: StackRule = {
       const inlineMode = inline === undefined || inline === null ? undefined : updateMode(inline, "runtimeManagementConfig.");
       if (inlineMode) out.push(...modeFinding(rule, fn, inlineMode));
 
-      const results = configs.map((c) => ({ c, ...targets(c, fn, claimed) }));
+      const results = relevant(fn).map((c) => ({ c, ...targets(c, fn, claimed) }));
       const applies = results.map((x) => ({ ...x, match: and(x.named, x.latest) }));
       const pinned = inlineMode?.verdict === "pinned" || applies.some((x) => x.match === "yes" && x.c.mode.verdict === "pinned");
       if (image === "unknown") {
@@ -214,6 +215,31 @@ export const lambdaRuntimePinned: StackRule = {
     return out;
   },
 };
+
+/**
+ * The configurations that can target `fn`, in stack order. Every other one gives `named: "no"` in
+ * {@link targets}, so it cannot pin the function, leave it undecided, or be listed by
+ * {@link missing}: leaving it out changes no verdict. Without this the rule compared every function
+ * with every configuration (O(functions^2): 0.5 s of AnalyzeStack at 1000 functions).
+ */
+function configsFor(configs: Config[]): (fn: PackResource) => Config[] {
+  const byName = new Map<string, Config[]>();
+  const open: Config[] = []; // the referenced name is unknown at preview
+  for (const c of configs) {
+    if (!c.ref) continue; // targets() says "no" for every function
+    if (c.ref.name === undefined) open.push(c);
+    else byName.set(c.ref.name, [...(byName.get(c.ref.name) ?? []), c]);
+  }
+  const order = new Map(configs.map((c, i) => [c, i]));
+  return (fn) => {
+    const name = fn.props.name;
+    if (isUnknown(name)) return configs; // targets() weighs each against the names already claimed
+    if (typeof name !== "string" || name === "") return [];
+    const named = byName.get(name) ?? [];
+    if (open.length === 0) return named;
+    return [...named, ...open].sort((a, b) => order.get(a)! - order.get(b)!);
+  };
+}
 
 /** No configuration targets the function's $LATEST: AWS's default, Auto, applies. */
 function missing(rule: string, fn: PackResource, otherVersions: PackResource[]): Finding {

@@ -25,9 +25,12 @@ export interface BenchRow {
   baselineError?: string;
   /** Baseline program time / plan program time (same program, same resources). */
   ratio?: number;
+  /** The pack's start-up alone (spawn to port, nothing else running in the plan's process). */
   packStartSeconds: number;
-  /** Analyze calls only (AnalyzeStack is reported separately). */
+  /** Analyze calls only (AnalyzeStack is reported separately): first call to last answer, per resource. They stream while the program runs. */
   analyzeMsPerResource: number;
+  /** What Analyze added after the program ended (the tail of the stream). */
+  analyzeWaitSeconds: number;
   analyzeStackSeconds: number;
   diagnostics: number;
 }
@@ -102,8 +105,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       baselinePeakMemoryMb: base && base.maxRssBytes / 1024 ** 2,
       baselineError,
       ratio: base && base.programMs / plan.programMs,
-      packStartSeconds: plan.packStartMs / 1000,
+      packStartSeconds: plan.packStartAloneMs / 1000,
       analyzeMsPerResource: plan.analyzeMs / plan.resources,
+      analyzeWaitSeconds: plan.analyzeWaitMs / 1000,
       analyzeStackSeconds: plan.analyzeStackMs / 1000,
       diagnostics: plan.diagnostics,
     });
@@ -140,12 +144,12 @@ export function checkTargets(rows: BenchRow[]): { target: string; measured: stri
 }
 
 export function renderTable(result: { date: string; machine: string; rows: BenchRow[]; targets: ReturnType<typeof checkTargets> }): string {
-  const head = ["functions", "resources", "build s", "plan s", "program s", "resources/s", "peak MB", "baseline s", "baseline MB", "ratio", "pack start s", "analyze ms/res", "analyze stack s"];
+  const head = ["functions", "resources", "build s", "plan s", "program s", "resources/s", "peak MB", "baseline s", "baseline MB", "ratio", "pack start s", "analyze ms/res", "analyze wait s", "analyze stack s"];
   const f = (x: number | undefined, d = 2) => (x === undefined ? "—" : x.toFixed(d));
   const rows = result.rows.map((r) => [
     String(r.functions), String(r.resources), f(r.buildSeconds), f(r.planSeconds), f(r.programSeconds), f(r.resourcesPerSecond, 0),
     f(r.peakMemoryMb, 0), f(r.baselineSeconds), f(r.baselinePeakMemoryMb, 0), r.ratio === undefined ? "—" : `${r.ratio.toFixed(1)}x`,
-    f(r.packStartSeconds), f(r.analyzeMsPerResource, 3), f(r.analyzeStackSeconds),
+    f(r.packStartSeconds), f(r.analyzeMsPerResource, 3), f(r.analyzeWaitSeconds), f(r.analyzeStackSeconds),
   ]);
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---:").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
   const targets = result.targets.map((t) => `- ${t.met ? "met" : "MISSED"}: ${t.target}: ${t.measured}`);

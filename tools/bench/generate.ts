@@ -37,9 +37,11 @@ export function generateBenchProgram(root: string, n: number): BenchProgram {
   fs.mkdirSync(functionsDir, { recursive: true });
   fs.cpSync(path.join(sourceDir, "shared"), path.join(functionsDir, "shared"), { recursive: true });
   const width = String(n).length;
+  const copies: Record<string, string[]> = {};
   for (let i = 0; i < n; i++) {
     const kind = kinds[i % kinds.length];
     const name = `${kind}-${String(i).padStart(width, "0")}`;
+    (copies[kind] ??= []).push(name);
     const dir = path.join(functionsDir, name);
     fs.cpSync(path.join(sourceDir, kind), dir, { recursive: true });
     const settingsFile = path.join(dir, "function.json");
@@ -53,6 +55,18 @@ export function generateBenchProgram(root: string, n: number): BenchProgram {
   fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), `${project.trimEnd()}\nmain: ${entry}\n`);
   const staging = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.staging.yaml"), "utf8")) ?? {};
   staging.config = { ...(staging.config ?? {}), "serverless:functionsDir": "functions", "serverless:artifactManifest": "dist/manifest.json" };
+  // Per-function settings keyed by a reference function's name: overrides apply to each copy; usage
+  // (the cost estimate's input) to the first copy only, as the whole stack config travels in one
+  // environment variable (PULUMI_CONFIG) to the policy pack, and 1000 entries exceed the 128 KB a
+  // single variable may hold on Linux (spawn E2BIG).
+  for (const key of ["serverless:usage", "serverless:functions"]) {
+    const value = staging.config[key];
+    const byName = key === "serverless:usage" ? value?.functions : value;
+    if (!byName || typeof byName !== "object") continue;
+    const targets = (kind: string) => (key === "serverless:usage" ? (copies[kind] ?? []).slice(0, 1) : copies[kind] ?? []);
+    const renamed = Object.fromEntries(Object.entries(byName).flatMap(([kind, v]) => targets(kind).map((name) => [name, structuredClone(v)])));
+    staging.config[key] = key === "serverless:usage" ? { ...value, functions: renamed } : renamed;
+  }
   fs.writeFileSync(path.join(programDir, `Pulumi.${BENCH_STACK}.yaml`), stringify(staging));
   return { programDir, functionsDir, distDir: path.join(programDir, "dist"), functions: n };
 }

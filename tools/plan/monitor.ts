@@ -21,6 +21,13 @@ export interface PlannedResource {
   op: "create" | "read";
 }
 
+/**
+ * Registrations answered per event-loop turn: small enough that the policy pack's answers are
+ * read (and more Analyze calls sent) often while the program runs, large enough that turns cost
+ * nothing measurable.
+ */
+const ANSWERS_PER_TURN = 64;
+
 /** A response object the SDK reads with getters only; a plain object avoids building protobufs twice. */
 const struct = (value: Record<string, unknown>) => ({ toJavaScript: () => value });
 const rpcError = (message: string) => Object.assign(new Error(message), { code: 2, details: message });
@@ -65,6 +72,10 @@ export class PlanMonitor {
   private stackUrn = "";
   /** Called after each registration (the progress indicator). */
   onRegister: (count: number) => void = () => {};
+  /** Called with each resource as it registers or is read (the plan streams them to the policy pack). */
+  onResource: (resource: PlannedResource) => void = () => {};
+  /** Answers waiting for the next turn of the event loop (see {@link answer}). */
+  private pending: (() => void)[] = [];
 
   constructor(
     private readonly project: string,
@@ -113,9 +124,10 @@ export class PlanMonitor {
       this.resources.push(res);
       this.byUrn.set(urn, res);
       this.onRegister(this.resources.length);
+      this.onResource(res);
       // A component's outputs come from its own registerOutputs, never from the engine.
       const state = custom ? inputs : {};
-      callback(null, {
+      this.answer(callback, {
         getUrn: () => urn,
         getId: () => "", // unknown during a preview: the SDK resolves "" as an unknown id
         getObject: () => struct(state),
@@ -137,7 +149,27 @@ export class PlanMonitor {
     const res: PlannedResource = { urn, type, name, custom: true, parent, dependencies: req.getDependenciesList(), propertyDependencies: {}, inputs, op: "read" };
     this.resources.push(res);
     this.byUrn.set(urn, res);
-    callback(null, { getUrn: () => urn, getProperties: () => struct(inputs) });
+    this.onResource(res);
+    this.answer(callback, { getUrn: () => urn, getProperties: () => struct(inputs) });
+  }
+
+  /**
+   * Answers a registration on the next turn of the event loop, all answers of a turn together, as
+   * the engine's answers arrive over gRPC. Answering synchronously made the whole program one
+   * chain of microtasks: no I/O ran until it ended, so the policy pack's Analyze calls (sent as
+   * resources register) could not leave this process before the program was over. With a turn
+   * per batch the pack analyzes while the program runs, on the other core. The SDK does not care
+   * when an answer comes (it awaits each one), only that it comes.
+   */
+  private answer(callback: (err: Error | null, resp?: unknown) => void, resp: unknown): void {
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(() => callback(null, resp));
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, ANSWERS_PER_TURN);
+    if (this.pending.length > 0) setImmediate(() => this.flush());
+    for (const answer of batch) answer();
   }
 
   registerResourceOutputs(req: any, callback: (err: Error | null, resp?: unknown) => void): void {

@@ -48,8 +48,11 @@ export interface Plan {
   summary: PlanSummary;
   /** The monthly cost estimate (tools/plan/cost.ts); undefined when the stack sets no `serverless:usage`. */
   cost?: Estimate;
-  /** analyzeMs: Analyze for every resource; analyzeStackMs: the one AnalyzeStack call. */
-  timings: { buildMs: number; programMs: number; packStartMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
+  /**
+   * analyzeMs: Analyze for every resource, first call to last answer (they start while the program
+   * runs); analyzeWaitMs: the part of it after the program; analyzeStackMs: the one AnalyzeStack call.
+   */
+  timings: { buildMs: number; programMs: number; packStartMs: number; analyzeMs: number; analyzeWaitMs: number; analyzeStackMs: number; totalMs: number };
 }
 
 export interface PlanOptions {
@@ -87,6 +90,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   const packPromise = packDir ? startPack(packDir, settings, packConfig) : undefined;
   // Keep a failed start from surfacing as an unhandled rejection while the program runs.
   packPromise?.catch(() => undefined);
+  const analysis = packPromise ? new StreamingAnalysis(packPromise) : undefined;
 
   let run;
   try {
@@ -96,6 +100,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
       accountId: opts.accountId,
       keepStacks: opts.keepStacks,
       onRegister: (n) => opts.onProgress?.("running the program", n),
+      onResource: analysis && ((r) => analysis.add(r)),
     });
   } catch (e) {
     await packPromise?.then((p) => p.close()).catch(() => undefined);
@@ -107,13 +112,14 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   let pack: { name: string; version: string } | undefined;
   let packStartMs = 0;
   let analyzeMs = 0;
+  let analyzeWaitMs = 0;
   let analyzeStackMs = 0;
   if (packPromise) {
     const running = await packPromise;
     packStartMs = running.info.startMs;
     try {
-      const analyzed = await analyzeAll(running, run.resources, (n) => opts.onProgress?.("checking policies", n, run.resources.length));
-      ({ diagnostics, analyzeMs, analyzeStackMs } = analyzed);
+      const analyzed = await analysis!.finish(running, (n) => opts.onProgress?.("checking policies", n, run.resources.length));
+      ({ diagnostics, analyzeMs, analyzeWaitMs, analyzeStackMs } = analyzed);
       policies = running.info.policies;
       pack = { name: running.info.name, version: running.info.version };
     } finally {
@@ -143,7 +149,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
       exitCode: mandatory > 0 ? 1 : 0,
     },
     cost,
-    timings: { buildMs, programMs: run.ms, packStartMs, analyzeMs, analyzeStackMs, totalMs: performance.now() - t0 },
+    timings: { buildMs, programMs: run.ms, packStartMs, analyzeMs, analyzeWaitMs, analyzeStackMs, totalMs: performance.now() - t0 },
   };
 }
 
@@ -165,28 +171,91 @@ async function startPack(packDir: string, settings: StackSettings, config?: stri
   });
 }
 
-/** Analyze for every resource (a window of calls in flight, results in resource order), then AnalyzeStack once. */
-async function analyzeAll(
-  pack: RunningPolicyPack,
-  resources: PlannedResource[],
-  progress: (n: number) => void,
-): Promise<{ diagnostics: Diagnostic[]; analyzeMs: number; analyzeStackMs: number }> {
-  const t0 = performance.now();
-  const inputs = resources.map(toAnalyzerResource);
-  const results: Diagnostic[][] = new Array(inputs.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const i = next++;
-      results[i] = await pack.analyze(inputs[i]);
-      progress(++done);
+/**
+ * Analyze for every resource AS IT REGISTERS, as the CLI's engine does, then AnalyzeStack once.
+ * The pack (another process, the other core) analyzes while the program still runs; at most
+ * {@link ANALYZE_WINDOW} calls are in flight, and results keep registration order. Measured at
+ * 1000 functions (20,259 resources): Analyze took 6-9 s after the program; streamed, what is left
+ * after the program is the tail of the window. The monitor answers registrations on event-loop
+ * turns (monitor.ts `answer`) so the calls leave this process during the run.
+ */
+class StreamingAnalysis {
+  private readonly inputs: AnalyzerResourceInput[] = [];
+  private readonly results: Diagnostic[][] = [];
+  private pack?: RunningPolicyPack;
+  private failure?: { error: unknown };
+  private next = 0;
+  private inFlight = 0;
+  private done = 0;
+  private firstSent = 0;
+  private progress: (n: number) => void = () => {};
+  private drained?: () => void;
+
+  constructor(pack: Promise<RunningPolicyPack>) {
+    pack.then(
+      (p) => {
+        this.pack = p;
+        this.pump();
+      },
+      () => undefined, // reported by finish(), which awaits the same promise
+    );
+  }
+
+  add(r: PlannedResource): void {
+    this.inputs.push(toAnalyzerResource(r));
+    this.pump();
+  }
+
+  private pump(): void {
+    const pack = this.pack;
+    if (!pack) return;
+    while (!this.failure && this.inFlight < ANALYZE_WINDOW && this.next < this.inputs.length) {
+      const i = this.next++;
+      if (i === 0) this.firstSent = performance.now();
+      this.inFlight++;
+      pack.analyze(this.inputs[i]).then(
+        (d) => {
+          this.results[i] = d;
+          this.settled();
+        },
+        (error) => {
+          this.failure ??= { error };
+          this.settled();
+        },
+      );
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(ANALYZE_WINDOW, inputs.length) }, worker));
-  const t1 = performance.now();
-  const stackDiagnostics = await pack.analyzeStack(inputs);
-  return { diagnostics: [...results.flat(), ...stackDiagnostics], analyzeMs: t1 - t0, analyzeStackMs: performance.now() - t1 };
+    if (this.inFlight === 0 && (this.failure || this.next === this.inputs.length)) this.drained?.();
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    this.progress(++this.done);
+    this.pump();
+  }
+
+  /**
+   * After the program: waits for the remaining Analyze calls, then sends AnalyzeStack.
+   * analyzeMs is the wall time from the first Analyze to the last answer (mostly during the run);
+   * analyzeWaitMs the part of it after the program, which is what Analyze adds to the plan.
+   */
+  async finish(pack: RunningPolicyPack, progress: (n: number) => void): Promise<{ diagnostics: Diagnostic[]; analyzeMs: number; analyzeWaitMs: number; analyzeStackMs: number }> {
+    const t0 = performance.now();
+    this.progress = progress;
+    this.pack = pack;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      this.pump();
+    });
+    if (this.failure) throw this.failure.error;
+    const t1 = performance.now();
+    const stackDiagnostics = await pack.analyzeStack(this.inputs);
+    return {
+      diagnostics: [...this.results.flat(), ...stackDiagnostics],
+      analyzeMs: this.inputs.length ? t1 - (this.firstSent || t0) : 0,
+      analyzeWaitMs: t1 - t0,
+      analyzeStackMs: performance.now() - t1,
+    };
+  }
 }
 
 /** What the engine sends an analyzer: the checked inputs in wire form, without SDK-internal keys. */

@@ -19,6 +19,8 @@ export interface RunProgramOptions {
   accountId?: string;
   /** Called as resources register (for a progress indicator). */
   onRegister?: (count: number) => void;
+  /** Called with each resource as it registers (the plan streams them to the policy pack). */
+  onResource?: (resource: PlannedResource) => void;
   /** Keep full stack traces while the program runs (--verbose): slower, for debugging a program. */
   keepStacks?: boolean;
 }
@@ -45,6 +47,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
   const pulumi = require(sdkPath(programDir)) as typeof import("@pulumi/pulumi");
   const monitor = new PlanMonitor(settings.project, settings.stack, awsInvokes({ region: settings.config["aws:region"], accountId: opts.accountId }));
   if (opts.onRegister) monitor.onRegister = opts.onRegister;
+  if (opts.onResource) monitor.onResource = opts.onResource;
 
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
   pulumi.runtime.setMockOptions(monitor, settings.project, settings.stack, /* preview */ true);
