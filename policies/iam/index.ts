@@ -1,7 +1,7 @@
 // The IAM analysis engine: pure functions over plain resource inputs (no @pulumi/* imports).
 export * from "./types";
 export { normalizePolicyDocument, UnknownValueError } from "./normalize";
-export { collectRoleGrants } from "./collect";
+export { collectRoleGrants, T as IAM_TYPES } from "./collect";
 export { findPrivilegeExpansion } from "./expansion";
 export { findAbsoluteViolations, ABSOLUTE_RULES } from "./absolute";
 export { validateBaseline, baselineFromRoles } from "./baseline";

@@ -7,11 +7,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   ABSOLUTE_RULES,
+  AbsoluteViolation,
   Baseline,
   CandidateResource,
   collectRoleGrants,
   findAbsoluteViolations,
   findPrivilegeExpansion,
+  IAM_TYPES,
   RoleGrants,
   validateBaseline,
 } from "../iam";
@@ -60,12 +62,32 @@ export function loadBaseline(config: ExpansionConfig): { baseline: Baseline; whe
   return { baseline: validateBaseline(raw, where), where };
 }
 
-/** Collecting grants is the expensive part; every IAM policy of one AnalyzeStack shares it. */
-let memo: { key: string; roles: RoleGrants[] } | undefined;
-export function rolesOf(resources: PackResource[]): RoleGrants[] {
-  const key = JSON.stringify(resources.map((r) => [r.urn, r.props]));
+/**
+ * Types the IAM engine reads (collectRoleGrants and findAbsoluteViolations); every other resource
+ * leaves its answers unchanged.
+ */
+const IAM_INPUT_TYPES = new Set<string>([...Object.values(IAM_TYPES), "aws:lambda/function:Function", "aws:lambda/permission:Permission"]);
+
+/**
+ * The engine's answers for one stack, shared by the nine IAM policies of one AnalyzeStack (the SDK
+ * calls each with its own copy of the resources). Keyed by the IAM engine's inputs alone: keying by
+ * every resource serialized the whole stack nine times (0.8 s at 1000 functions, dashboards and
+ * alarms included), and each absolute rule ran the whole engine only to keep its own findings.
+ */
+let memo: { key: string; roles: RoleGrants[]; absolute?: AbsoluteViolation[] } | undefined;
+function analysisOf(resources: PackResource[]): NonNullable<typeof memo> {
+  const key = JSON.stringify(resources.filter((r) => IAM_INPUT_TYPES.has(r.type)).map((r) => [r.urn, r.props]));
   if (memo?.key !== key) memo = { key, roles: collectRoleGrants(resources as CandidateResource[]) };
-  return memo.roles;
+  return memo;
+}
+
+export function rolesOf(resources: PackResource[]): RoleGrants[] {
+  return analysisOf(resources).roles;
+}
+
+function absoluteViolationsOf(resources: PackResource[]): AbsoluteViolation[] {
+  const a = analysisOf(resources);
+  return (a.absolute ??= findAbsoluteViolations(resources as CandidateResource[], a.roles));
 }
 
 export const iamNoPrivilegeExpansion: StackRule<ExpansionConfig> = {
@@ -108,7 +130,7 @@ export const iamAbsoluteRules: StackRule[] = Object.entries(ABSOLUTE_RULES).map(
   description,
   defaults: {},
   check(resources: PackResource[]): Finding[] {
-    const all = findAbsoluteViolations(resources as CandidateResource[], rolesOf(resources));
+    const all = absoluteViolationsOf(resources);
     return all.filter((v) => v.rule === id).map((v) => ({ urn: v.urn, message: `${v.message} See ${DOCS}#${id}.` }));
   },
 }));

@@ -225,6 +225,8 @@ export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicy
         return toDiagnostics(res).map((d) => ({ ...d, urn: d.urn || r.urn }));
       },
       async analyzeStack(resources) {
+        const record = process.env[RECORD_STACK_ENV];
+        if (record) fs.writeFileSync(record, JSON.stringify(resources));
         const req = new analyzerPb.AnalyzeStackRequest();
         req.setResourcesList(
           resources.map((r) => {
@@ -271,6 +273,14 @@ export async function runPolicyPack(
   }
 }
 
+/** Extra node options for the pack process only (profiling): `POLICY_PACK_NODE_OPTIONS="--cpu-prof"`. */
+export const PACK_NODE_OPTIONS_ENV = "POLICY_PACK_NODE_OPTIONS";
+/**
+ * File to which AnalyzeStack's resources are written as JSON (an {@link AnalyzerResourceInput}
+ * list) before each call, to replay a real stack against the pack (profiling, before/after diffs).
+ */
+export const RECORD_STACK_ENV = "POLICY_PACK_RECORD_STACK";
+
 function spawnPack(packDir: string, opts: StartOptions): ChildProcess {
   // What the pulumi-analyzer-policy shim does: resolve the runner from the pack folder.
   let script: string;
@@ -297,7 +307,10 @@ function spawnPack(packDir: string, opts: StartOptions): ChildProcess {
     env[`PULUMI_${k}`] = v;
   }
   Object.assign(env, opts.env ?? {});
-  const child = spawn(process.execPath, [script, "127.0.0.1:0", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Opt-in profiling of the pack process alone, e.g. POLICY_PACK_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof":
+  // passed as node arguments, as node refuses --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = (process.env[PACK_NODE_OPTIONS_ENV] ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script, "127.0.0.1:0", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
   // A process that exits without close() (process.exit after a failed program) must not leave the
   // pack running: the engine kills its plugins when it exits, so does this.
   const killOnExit = () => child.kill("SIGKILL");
