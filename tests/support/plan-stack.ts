@@ -52,7 +52,7 @@ export interface PlanOptions {
    * state: e.g. an API's `executionArn`. @default none: a first preview, computed outputs unknown
    */
   readonly existing?: (type: string, name: string, inputs: Record<string, any>) => Record<string, unknown> | undefined;
-  /** The program. @default infra/stack.ts `defineStack` with `projectDir` */
+  /** The program; it may return a promise of its outputs (async, like `defineStack`). @default infra/stack.ts `defineStack` with `projectDir` */
   readonly program?: () => unknown;
 }
 
@@ -91,8 +91,8 @@ async function runPlan(stack: string, opts: PlanOptions): Promise<Plan> {
 
   // Loaded lazily: the program module reads nothing at import, but @pulumi/aws is slow to load.
   const program = opts.program ?? (() => require("../../infra/stack").defineStack({ projectDir }));
-  const returned = program();
-  const outputs = (await settle(returned)) as Record<string, any>;
+  // settle awaits the promise an async program returns, then every Output in its outputs.
+  const outputs = (await settle(program())) as Record<string, any>;
   await waitForRegistrations();
   const resources = await Promise.all(pending);
 

@@ -80,7 +80,11 @@ async function baseline(programDir: string, stack: string): Promise<Measurement>
   );
   process.chdir(programDir);
   const t0 = performance.now();
-  await pulumi.runtime.runInPulumiStack(async () => require(entry));
+  // Run as the language host and the plan run it: a function export is called, a promise awaited.
+  await pulumi.runtime.runInPulumiStack(async () => {
+    const exported = require(entry);
+    return await (typeof exported === "function" ? exported() : exported);
+  });
   await pulumi.runtime.disconnect();
   const ms = performance.now() - t0;
   return { mode: "baseline", resources, ms, programMs: ms, packStartMs: 0, packStartAloneMs: 0, analyzeMs: 0, analyzeWaitMs: 0, analyzeStackMs: 0, diagnostics: 0, maxRssBytes: process.resourceUsage().maxRSS * 1024 };

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ManifestHook, readManifest } from "../build/manifest";
 import { StackSettings } from "../lib/pulumi-project";
 
 /** The program's own defaults for where functions and their manifest live (infra/config.ts). */
@@ -25,9 +26,23 @@ export async function ensureArtifacts(programDir: string, settings: StackSetting
   return performance.now() - t0;
 }
 
-/** True when the manifest is missing or any source file under the functions folder is newer. */
+/**
+ * True when the build must run again: the manifest is missing or unreadable, a hook it lists
+ * (`hooks[].zip`, e.g. `hooks/pre-traffic.zip` beside it) is missing, the project has the hook's
+ * source but the manifest lists no hook (built before hooks were), or any source file under the
+ * functions folder or the project's `hooks/` folder is newer than the manifest.
+ */
 export function isStale(manifest: string, functionsDir: string): boolean {
   if (!fs.existsSync(manifest)) return true;
+  let hooks: ManifestHook[];
+  try {
+    hooks = readManifest(manifest).hooks ?? [];
+  } catch {
+    return true; // an invalid manifest: a build writes a valid one
+  }
+  if (hooks.some((h) => !fs.existsSync(path.resolve(path.dirname(manifest), h.zip)))) return true;
+  const hooksDir = path.join(projectRootOf(functionsDir), "hooks");
+  if (!hooks.length && fs.existsSync(path.join(hooksDir, "pre-traffic", "handler.ts"))) return true;
   const built = fs.statSync(manifest).mtimeMs;
   const newer = (dir: string): boolean => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -37,5 +52,17 @@ export function isStale(manifest: string, functionsDir: string): boolean {
     }
     return false;
   };
-  return newer(functionsDir);
+  return newer(functionsDir) || (fs.existsSync(hooksDir) && fs.statSync(hooksDir).isDirectory() && newer(hooksDir));
+}
+
+/**
+ * The folder the build takes `hooks/` from: the nearest one above the functions folder with a
+ * package.json. The same rule as tools/build/build.ts `projectRootOf`, repeated here because that
+ * module loads esbuild, which a plan that builds nothing must not pay for.
+ */
+function projectRootOf(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "package.json"))) return d;
+    if (path.dirname(d) === d) return path.dirname(dir);
+  }
 }

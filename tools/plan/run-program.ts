@@ -63,9 +63,11 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
   try {
     // The language host runs the program with the project folder as working directory.
     process.chdir(programDir);
+    // As the language host does: a function export is called, and a promise (an async program,
+    // `export = defineStack()`) is awaited; what it resolves to is the stack's outputs.
     await pulumi.runtime.runInPulumiStack(async () => {
       const exported = require(entry);
-      return typeof exported === "function" ? exported() : exported;
+      return await (typeof exported === "function" ? exported() : exported);
     });
     // Waits for every registration the program started, including those on later turns.
     await pulumi.runtime.disconnect();
