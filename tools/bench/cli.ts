@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BENCH_STACK, generateBenchProgram, REPO_ROOT } from "./generate";
 import type { Measurement } from "./measure";
+import { buildFunctions } from "../build";
+import { main as coldStart } from "../coldstart/cli";
 
 const USAGE = "usage: npm run bench -- [--sizes 10,100,1000] [--out .bench] [--no-baseline]";
 
@@ -123,7 +125,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   fs.writeFileSync(path.join(root, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(renderTable(result));
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), path.join(root, "results.json"))}\n`);
-  return 0;
+  return measureRepositoryColdStarts(root);
+}
+
+/** Cold starts of this repository's own functions (issue 6), from a fresh build, after the plan figures. */
+async function measureRepositoryColdStarts(root: string): Promise<number> {
+  process.stderr.write("bench: cold starts of functions/: building dist...\n");
+  await buildFunctions({ functionsDir: path.join(REPO_ROOT, "functions"), outDir: path.join(REPO_ROOT, "dist") });
+  process.stdout.write("\n");
+  return coldStart(["--dist", path.join(REPO_ROOT, "dist"), "--out", path.join(root, "coldstart.json")]);
 }
 
 export function checkTargets(rows: BenchRow[]): { target: string; measured: string; met: boolean }[] {
