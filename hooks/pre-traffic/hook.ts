@@ -1,7 +1,7 @@
 import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from "@aws-sdk/client-codedeploy";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { parse as parseYaml } from "yaml";
-import { InvocationResult, judge, outputSchemaOf } from "./judge";
+import { InvocationResult, invocationResultOf, judge, outputSchemaOf } from "./judge";
 import { Registry } from "./registry";
 
 /** What CodeDeploy sends a lifecycle hook. */
@@ -124,14 +124,7 @@ async function invoke(lambda: LambdaClient, target: AppSpecTarget, event: unknow
       Payload: Buffer.from(JSON.stringify(event)),
     }),
   );
-  const text = out.Payload ? Buffer.from(out.Payload).toString("utf8") : "";
-  let payload: unknown = text;
-  try {
-    payload = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: judged as the raw text
-  }
-  return { functionError: out.FunctionError, payload };
+  return invocationResultOf(out);
 }
 
 /** Reads the one Lambda resource of an AppSpec (YAML or JSON, as CodeDeploy accepts both). */
