@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { arns, StackContext } from "../../naming";
+import { StackContext } from "../../naming";
 import { eventPatternJson } from "./event-pattern";
-import { TriggerTarget } from "./target";
+import { invokeAliasFromRule, TriggerTarget } from "./target";
 
 export interface EventTriggerArgs {
   readonly context: StackContext;
@@ -32,23 +32,7 @@ export class EventTrigger extends pulumi.ComponentResource {
       { name: args.ruleName, eventBusName: args.busName, eventPattern: eventPatternJson(args.pattern) },
       { parent: this },
     );
-    const permission = new aws.lambda.Permission(
-      `${name}-permission`,
-      {
-        action: "lambda:InvokeFunction",
-        function: args.target.functionName,
-        qualifier: args.target.aliasName,
-        principal: "events.amazonaws.com",
-        sourceArn: arns.rule(args.context, rule.name, args.busName),
-        sourceAccount: args.context.accountId,
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      { rule: rule.name, eventBusName: args.busName, arn: args.target.aliasArn },
-      { parent: this, dependsOn: [permission] },
-    );
+    invokeAliasFromRule(name, this, { context: args.context, target: args.target, rule, busName: args.busName });
     this.ruleName = rule.name;
     this.registerOutputs({ ruleName: this.ruleName });
   }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { arns, StackContext } from "../../naming";
-import { TriggerTarget } from "./target";
+import { StackContext } from "../../naming";
+import { invokeAliasFromRule, TriggerTarget } from "./target";
 
 export interface ScheduleTriggerArgs {
   readonly context: StackContext;
@@ -30,24 +30,7 @@ export class ScheduleTrigger extends pulumi.ComponentResource {
       { name: args.ruleName, scheduleExpression: args.expression, description: pulumi.interpolate`Runs ${args.target.functionName} on ${args.expression}` },
       { parent: this },
     );
-    const permission = new aws.lambda.Permission(
-      `${name}-permission`,
-      {
-        action: "lambda:InvokeFunction",
-        function: args.target.functionName,
-        qualifier: args.target.aliasName,
-        principal: "events.amazonaws.com",
-        sourceArn: arns.rule(args.context, rule.name),
-        sourceAccount: args.context.accountId,
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      { rule: rule.name, arn: args.target.aliasArn },
-      // Without the permission the first scheduled run would fail.
-      { parent: this, dependsOn: [permission] },
-    );
+    invokeAliasFromRule(name, this, { context: args.context, target: args.target, rule });
     this.ruleName = rule.name;
     this.registerOutputs({ ruleName: this.ruleName });
   }
