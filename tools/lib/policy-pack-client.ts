@@ -27,6 +27,7 @@ import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
+import { BinaryWriter } from "google-protobuf";
 
 /** The sentinel the engine sends for a value unknown during preview (resource.UnknownStringValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -90,6 +91,8 @@ export interface StartOptions {
   dryRun?: boolean;
   /** Extra environment for the pack process (tests use it for a fixed "today"). */
   env?: Record<string, string>;
+  /** Called with the pack's process id once it is spawned (a caller on a worker thread kills it if its process exits). */
+  onSpawn?: (pid: number) => void;
   /** Give up waiting for the port after this long. @default 120000 */
   startTimeoutMs?: number;
 }
@@ -105,6 +108,11 @@ export interface RunningPolicyPack {
   reconfigure(config: PolicyPackConfigFile | undefined): Promise<void>;
   analyze(resource: AnalyzerResourceInput): Promise<Diagnostic[]>;
   analyzeStack(resources: AnalyzerResourceInput[]): Promise<Diagnostic[]>;
+  /**
+   * AnalyzeStack with resources already encoded by {@link encodeAnalyzerResource}: a caller that
+   * sees resources one at a time (the plan) encodes each as it comes, not all at the end.
+   */
+  analyzeStackEncoded(resources: Uint8Array[]): Promise<Diagnostic[]>;
   /** Stderr of the pack process so far (ts-node errors, console output). */
   stderr(): string;
   close(): Promise<void>;
@@ -132,6 +140,7 @@ export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicy
 
   const started = Date.now();
   const child = spawnPack(packDir, opts);
+  if (child.pid) opts.onSpawn?.(child.pid);
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   let port: number;
@@ -224,26 +233,21 @@ export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicy
         // The CLI attributes a resource policy's diagnostics to the analyzed resource.
         return toDiagnostics(res).map((d) => ({ ...d, urn: d.urn || r.urn }));
       },
-      async analyzeStack(resources) {
+      analyzeStack(resources) {
         const record = process.env[RECORD_STACK_ENV];
         if (record) fs.writeFileSync(record, JSON.stringify(resources));
-        const req = new analyzerPb.AnalyzeStackRequest();
-        req.setResourcesList(
-          resources.map((r) => {
-            const ar = new analyzerPb.AnalyzerResource();
-            ar.setType(r.type).setName(r.name).setUrn(r.urn);
-            ar.setProperties(toStruct(r.properties)).setOptions(toOptions(r));
-            ar.setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []);
-            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-              if (urns.length === 0) continue; // the CLI skips properties without dependencies
-              const deps = new analyzerPb.AnalyzerPropertyDependencies();
-              deps.setUrnsList(urns);
-              ar.getPropertydependenciesMap().set(k, deps);
-            }
-            return ar;
-          }),
+        return running.analyzeStackEncoded(resources.map(encodeAnalyzerResource));
+      },
+      async analyzeStackEncoded(resources) {
+        // AnalyzeStackRequest is `repeated AnalyzerResource resources = 1`: on the wire, each
+        // resource's bytes behind the field's tag and length, which is what writeBytes writes.
+        const writer = new BinaryWriter();
+        for (const bytes of resources) writer.writeBytes(1, bytes);
+        const body = Buffer.from(writer.getResultBuffer());
+        const method = analyzerGrpc.AnalyzerService.analyzeStack;
+        const res = await new Promise<analyzerPb.AnalyzeResponse>((resolve, reject) =>
+          client.makeUnaryRequest(method.path, (b: Buffer) => b, method.responseDeserialize, body, (err, r) => (err ? reject(err) : resolve(r!))),
         );
-        const res = await call<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>("analyzeStack", req);
         return toDiagnostics(res);
       },
       stderr: () => stderr,
@@ -447,6 +451,21 @@ function dropUndefined(v: unknown): unknown {
     return o;
   }
   return v;
+}
+
+/** One resource as an AnalyzeStack request carries it (a serialized `pulumirpc.AnalyzerResource`). */
+export function encodeAnalyzerResource(r: AnalyzerResourceInput): Uint8Array {
+  const ar = new analyzerPb.AnalyzerResource();
+  ar.setType(r.type).setName(r.name).setUrn(r.urn);
+  ar.setProperties(toStruct(r.properties)).setOptions(toOptions(r));
+  ar.setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []);
+  for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+    if (urns.length === 0) continue; // the CLI skips properties without dependencies
+    const deps = new analyzerPb.AnalyzerPropertyDependencies();
+    deps.setUrnsList(urns);
+    ar.getPropertydependenciesMap().set(k, deps);
+  }
+  return ar.serializeBinary();
 }
 
 function toOptions(r: AnalyzerResourceInput): analyzerPb.AnalyzerResourceOptions {

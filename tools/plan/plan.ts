@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { loadStackSettings, StackSettings } from "../lib/pulumi-project";
-import type { AnalyzerResourceInput, Diagnostic, PolicyInfo, RunningPolicyPack } from "../lib/policy-pack-client";
+import type { Diagnostic, PolicyInfo } from "../lib/policy-pack-client";
 import type { Estimate } from "../cost";
+import { PolicyAnalysis } from "./analysis";
 import { ensureArtifacts } from "./artifacts";
 import { estimatePlanCost } from "./cost";
 import { PlannedResource } from "./monitor";
@@ -71,9 +72,6 @@ export interface PlanOptions {
   settings?: StackSettings;
 }
 
-/** Resources analyzed at once: the pack answers each in well under a millisecond, a round trip costs more. */
-const ANALYZE_WINDOW = 64;
-
 /**
  * Plans one stack: builds the functions if needed, runs the program as a preview and passes every
  * resource through the policy pack. The pack process starts first and boots while the program runs.
@@ -87,10 +85,10 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   // Paths resolved now: the program runs with its own folder as working directory.
   const packDir = opts.policyPack === null ? undefined : opts.policyPack ? path.resolve(opts.policyPack) : defaultPack(programDir);
   const packConfig = opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined;
-  const packPromise = packDir ? startPack(packDir, settings, packConfig) : undefined;
-  // Keep a failed start from surfacing as an unhandled rejection while the program runs.
-  packPromise?.catch(() => undefined);
-  const analysis = packPromise ? new StreamingAnalysis(packPromise) : undefined;
+  // The pack starts now and boots while the program runs; every resource goes to it as it registers.
+  const analysis = packDir
+    ? new PolicyAnalysis({ packDir, config: packConfig, project: settings.project, stack: settings.stack, stackConfig: settings.config, dryRun: true })
+    : undefined;
 
   let run;
   try {
@@ -103,7 +101,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
       onResource: analysis && ((r) => analysis.add(r)),
     });
   } catch (e) {
-    await packPromise?.then((p) => p.close()).catch(() => undefined);
+    await analysis?.close();
     throw e;
   }
 
@@ -114,17 +112,12 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   let analyzeMs = 0;
   let analyzeWaitMs = 0;
   let analyzeStackMs = 0;
-  if (packPromise) {
-    const running = await packPromise;
-    packStartMs = running.info.startMs;
-    try {
-      const analyzed = await analysis!.finish(running, (n) => opts.onProgress?.("checking policies", n, run.resources.length));
-      ({ diagnostics, analyzeMs, analyzeWaitMs, analyzeStackMs } = analyzed);
-      policies = running.info.policies;
-      pack = { name: running.info.name, version: running.info.version };
-    } finally {
-      await running.close();
-    }
+  if (analysis) {
+    const analyzed = await analysis.finish((n) => opts.onProgress?.("checking policies", n, run.resources.length));
+    ({ diagnostics, analyzeMs, analyzeWaitMs, analyzeStackMs } = analyzed);
+    policies = analyzed.info.policies;
+    pack = { name: analyzed.info.name, version: analyzed.info.version };
+    packStartMs = analyzed.info.startMs;
   }
 
   const resources = run.resources.map(toPlanResource);
@@ -156,129 +149,6 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
 function defaultPack(programDir: string): string | undefined {
   const dir = path.join(programDir, "policies");
   return require("node:fs").existsSync(path.join(dir, "PulumiPolicy.yaml")) ? dir : undefined;
-}
-
-async function startPack(packDir: string, settings: StackSettings, config?: string): Promise<RunningPolicyPack> {
-  // Loaded lazily: its gRPC client costs ~100 ms and a plan without a pack does not need it.
-  const { startPolicyPack } = await import("../lib/policy-pack-client");
-  return startPolicyPack({
-    packDir,
-    config,
-    project: settings.project,
-    stack: settings.stack,
-    stackConfig: settings.config,
-    dryRun: true,
-  });
-}
-
-/**
- * Analyze for every resource AS IT REGISTERS, as the CLI's engine does, then AnalyzeStack once.
- * The pack (another process, the other core) analyzes while the program still runs; at most
- * {@link ANALYZE_WINDOW} calls are in flight, and results keep registration order. Measured at
- * 1000 functions (20,259 resources): Analyze took 6-9 s after the program; streamed, what is left
- * after the program is the tail of the window. The monitor answers registrations on event-loop
- * turns (monitor.ts `answer`) so the calls leave this process during the run.
- */
-class StreamingAnalysis {
-  private readonly inputs: AnalyzerResourceInput[] = [];
-  private readonly results: Diagnostic[][] = [];
-  private pack?: RunningPolicyPack;
-  private failure?: { error: unknown };
-  private next = 0;
-  private inFlight = 0;
-  private done = 0;
-  private firstSent = 0;
-  private progress: (n: number) => void = () => {};
-  private drained?: () => void;
-
-  constructor(pack: Promise<RunningPolicyPack>) {
-    pack.then(
-      (p) => {
-        this.pack = p;
-        this.pump();
-      },
-      () => undefined, // reported by finish(), which awaits the same promise
-    );
-  }
-
-  add(r: PlannedResource): void {
-    this.inputs.push(toAnalyzerResource(r));
-    this.pump();
-  }
-
-  private pump(): void {
-    const pack = this.pack;
-    if (!pack) return;
-    while (!this.failure && this.inFlight < ANALYZE_WINDOW && this.next < this.inputs.length) {
-      const i = this.next++;
-      if (i === 0) this.firstSent = performance.now();
-      this.inFlight++;
-      pack.analyze(this.inputs[i]).then(
-        (d) => {
-          this.results[i] = d;
-          this.settled();
-        },
-        (error) => {
-          this.failure ??= { error };
-          this.settled();
-        },
-      );
-    }
-    if (this.inFlight === 0 && (this.failure || this.next === this.inputs.length)) this.drained?.();
-  }
-
-  private settled(): void {
-    this.inFlight--;
-    this.progress(++this.done);
-    this.pump();
-  }
-
-  /**
-   * After the program: waits for the remaining Analyze calls, then sends AnalyzeStack.
-   * analyzeMs is the wall time from the first Analyze to the last answer (mostly during the run);
-   * analyzeWaitMs the part of it after the program, which is what Analyze adds to the plan.
-   */
-  async finish(pack: RunningPolicyPack, progress: (n: number) => void): Promise<{ diagnostics: Diagnostic[]; analyzeMs: number; analyzeWaitMs: number; analyzeStackMs: number }> {
-    const t0 = performance.now();
-    this.progress = progress;
-    this.pack = pack;
-    await new Promise<void>((resolve) => {
-      this.drained = resolve;
-      this.pump();
-    });
-    if (this.failure) throw this.failure.error;
-    const t1 = performance.now();
-    const stackDiagnostics = await pack.analyzeStack(this.inputs);
-    return {
-      diagnostics: [...this.results.flat(), ...stackDiagnostics],
-      analyzeMs: this.inputs.length ? t1 - (this.firstSent || t0) : 0,
-      analyzeWaitMs: t1 - t0,
-      analyzeStackMs: performance.now() - t1,
-    };
-  }
-}
-
-/** What the engine sends an analyzer: the checked inputs in wire form, without SDK-internal keys. */
-function toAnalyzerResource(r: PlannedResource): AnalyzerResourceInput {
-  return {
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    properties: stripInternal(r.inputs) as Record<string, unknown>,
-    parent: r.parent || undefined,
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-  };
-}
-
-function stripInternal(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripInternal);
-  if (v && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (!k.startsWith("__")) out[k] = stripInternal(x);
-    return out;
-  }
-  return v;
 }
 
 function toPlanResource(r: PlannedResource): PlanResource {
