@@ -49,11 +49,20 @@ function child(args: string[], nodeFlags: string[] = []): { out: string; wallMs:
   return { out: r.stdout, wallMs: performance.now() - t0 };
 }
 
+/** The node flags of the `plan` script in package.json (the plan runs with them, so the bench does). */
+export function planNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const words = pkg.scripts.plan.split(/\s+/);
+  if (words[0] !== "node") return [];
+  return words.slice(1, words.indexOf("-r") < 0 ? 1 : words.indexOf("-r")).filter((w) => w.startsWith("--"));
+}
+
 function measure(mode: "plan" | "baseline", programDir: string, packDir?: string): Measurement {
-  // The plan runs as `npm run plan` does, with node's default heap limit. Plain setMocks exhausts
-  // that limit (~4 GB) at 1000 functions, and a crash measures nothing: the baseline alone gets a
-  // larger one (a larger limit also lets V8 collect later, so its peak memory reads higher).
-  const flags = mode === "baseline" ? ["--max-old-space-size=8192"] : [];
+  // The plan runs as `npm run plan` does: its node flags and node's default heap limit. Plain
+  // setMocks exhausts that limit (~4 GB) at 1000 functions, and a crash measures nothing: the
+  // baseline alone gets a larger one (a larger limit also lets V8 collect later, so its peak
+  // memory reads higher), and no other flag: it is the program as a user's test would run it.
+  const flags = mode === "baseline" ? ["--max-old-space-size=8192"] : planNodeFlags();
   const { out } = child([path.join(__dirname, "measure.ts"), mode, programDir, BENCH_STACK, ...(packDir ? [packDir] : [])], flags);
   return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
 }
