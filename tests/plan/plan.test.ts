@@ -7,6 +7,22 @@ import { planStack } from "../../tools/plan/plan";
 import { ProgramError } from "../../tools/plan/run-program";
 import { capture, fixtureProgram, PACK_FILES, removeDir, tempDir, writeFiles } from "./fixtures";
 
+/** Processes whose working directory is `dir` (Linux /proc): the pack runs in its own folder. */
+function processesIn(dir: string): number[] {
+  const real = fs.realpathSync(dir);
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readlinkSync(`/proc/${p}/cwd`) === real;
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
 const DEV = "config:\n  aws:region: eu-west-1\n  fixture:count: 1\n";
 const PROD = "config:\n  aws:region: us-east-1\n  fixture:count: 2\n";
 
@@ -158,6 +174,32 @@ describe("offline plan: command line", () => {
     assert.match(out, /\| `aws:lambda\/function:Function` \| 1 \|/);
     assert.match(out, /- \*\*no-public-bucket\*\* \(mandatory, 1\)/);
     assert.match(out, /<details><summary>Resources<\/summary>/);
+  });
+
+  it("exits 2 when the policy pack cannot start, with the pack's own error, and leaves no pack process running", async () => {
+    const broken = writeFiles(tempDir("pack"), { ...PACK_FILES, "index.js": `throw new Error("the fixture pack is broken");\n` });
+    try {
+      const out = capture();
+      const err = capture();
+      const code = await main(["--program", program, "--stack", "dev", "--policy-pack", broken], out.stream, err.stream);
+      assert.equal(code, 2);
+      assert.match(err.text(), /policy pack failed to start: .*\n[\s\S]*the fixture pack is broken/);
+      assert.deepEqual(processesIn(broken), []);
+    } finally {
+      removeDir(broken);
+    }
+  });
+
+  it("stops the policy pack when the program fails", async () => {
+    // Fails after the pack has surely been spawned (it is, within ~0.1 s of the plan's start).
+    const failing = fixtureProgram({ dev: DEV }, `module.exports = new Promise((_, reject) => setTimeout(() => reject(new Error("late failure")), 1500));\n`);
+    try {
+      const code = await main(["--program", failing, "--stack", "dev", "--policy-pack", pack], capture().stream, capture().stream);
+      assert.equal(code, 2);
+      assert.deepEqual(processesIn(pack), []);
+    } finally {
+      removeDir(failing);
+    }
   });
 
   it("plans every stack with --all and shows how their settings differ", async () => {

@@ -20,13 +20,18 @@ export interface BenchRow {
   planSeconds: number;
   programSeconds: number;
   resourcesPerSecond: number;
+  /** The plan's process (the program, the pack's client on a worker thread). */
   peakMemoryMb: number;
+  /** The policy pack's own process, beside it (Linux only). */
+  packPeakMemoryMb?: number;
   baselineSeconds?: number;
   baselinePeakMemoryMb?: number;
   /** Why the baseline produced no figure (e.g. it ran out of memory). */
   baselineError?: string;
   /** Baseline program time / plan program time (same program, same resources). */
   ratio?: number;
+  /** Baseline program time / the whole plan's time (program AND policy pack): the stricter ratio, the one the target is checked on. */
+  planRatio?: number;
   /** The pack's start-up alone (spawn to port, nothing else running in the plan's process). */
   packStartSeconds: number;
   /** Analyze calls only (AnalyzeStack is reported separately): first call to last answer, per resource. They stream while the program runs. */
@@ -112,10 +117,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       programSeconds: plan.programMs / 1000,
       resourcesPerSecond: plan.resources / (plan.ms / 1000),
       peakMemoryMb: plan.maxRssBytes / 1024 ** 2,
+      packPeakMemoryMb: plan.packMaxRssBytes && plan.packMaxRssBytes / 1024 ** 2,
       baselineSeconds: base && base.ms / 1000,
       baselinePeakMemoryMb: base && base.maxRssBytes / 1024 ** 2,
       baselineError,
       ratio: base && base.programMs / plan.programMs,
+      planRatio: base && base.programMs / plan.ms,
       packStartSeconds: plan.packStartAloneMs / 1000,
       analyzeMsPerResource: plan.analyzeMs / plan.resources,
       analyzeWaitSeconds: plan.analyzeWaitMs / 1000,
@@ -152,7 +159,12 @@ export function checkTargets(rows: BenchRow[]): { target: string; measured: stri
   const r1000 = at(1000);
   if (r100) out.push({ target: `100 functions < ${TARGETS.s100} s (plan incl. policy pack)`, measured: `${r100.planSeconds.toFixed(2)} s`, met: r100.planSeconds < TARGETS.s100 });
   if (r1000) out.push({ target: `1000 functions < ${TARGETS.s1000} s`, measured: `${r1000.planSeconds.toFixed(2)} s`, met: r1000.planSeconds < TARGETS.s1000 });
-  if (r1000?.ratio !== undefined) out.push({ target: `>= ${TARGETS.speedupAt1000}x faster than baseline at 1000`, measured: `${r1000.ratio.toFixed(1)}x`, met: r1000.ratio >= TARGETS.speedupAt1000 });
+  if (r1000?.planRatio !== undefined)
+    out.push({
+      target: `>= ${TARGETS.speedupAt1000}x faster than baseline at 1000 (whole plan, policy pack included, vs the baseline's program)`,
+      measured: `${r1000.planRatio.toFixed(1)}x`,
+      met: r1000.planRatio >= TARGETS.speedupAt1000,
+    });
   const peak = Math.max(...rows.map((r) => r.peakMemoryMb));
   out.push({ target: "peak memory < 1.5 GB", measured: `${peak.toFixed(0)} MB`, met: peak * 1024 ** 2 < TARGETS.peakBytes });
   if (r100 && r1000) {
@@ -163,11 +175,12 @@ export function checkTargets(rows: BenchRow[]): { target: string; measured: stri
 }
 
 export function renderTable(result: { date: string; machine: string; rows: BenchRow[]; targets: ReturnType<typeof checkTargets> }): string {
-  const head = ["functions", "resources", "build s", "plan s", "program s", "resources/s", "peak MB", "baseline s", "baseline MB", "ratio", "pack start s", "analyze ms/res", "analyze wait s", "analyze stack s"];
+  const head = ["functions", "resources", "build s", "plan s", "program s", "resources/s", "peak MB", "pack peak MB", "baseline s", "baseline MB", "ratio plan", "ratio program", "pack start s", "analyze ms/res", "analyze wait s", "analyze stack s"];
   const f = (x: number | undefined, d = 2) => (x === undefined ? "—" : x.toFixed(d));
   const rows = result.rows.map((r) => [
     String(r.functions), String(r.resources), f(r.buildSeconds), f(r.planSeconds), f(r.programSeconds), f(r.resourcesPerSecond, 0),
-    f(r.peakMemoryMb, 0), f(r.baselineSeconds), f(r.baselinePeakMemoryMb, 0), r.ratio === undefined ? "—" : `${r.ratio.toFixed(1)}x`,
+    f(r.peakMemoryMb, 0), f(r.packPeakMemoryMb, 0), f(r.baselineSeconds), f(r.baselinePeakMemoryMb, 0),
+    r.planRatio === undefined ? "—" : `${r.planRatio.toFixed(1)}x`, r.ratio === undefined ? "—" : `${r.ratio.toFixed(1)}x`,
     f(r.packStartSeconds), f(r.analyzeMsPerResource, 3), f(r.analyzeWaitSeconds), f(r.analyzeStackSeconds),
   ]);
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---:").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];

@@ -26,6 +26,8 @@ export interface Measurement {
   diagnostics: number;
   /** Peak resident memory of this process, bytes. */
   maxRssBytes: number;
+  /** Peak resident memory of the policy pack's process (Linux), bytes. */
+  packMaxRssBytes?: number;
 }
 
 async function plan(programDir: string, stack: string, packDir?: string): Promise<Measurement> {
@@ -50,6 +52,7 @@ async function plan(programDir: string, stack: string, packDir?: string): Promis
     analyzeStackMs: p.timings.analyzeStackMs,
     diagnostics: p.policy.diagnostics.length,
     maxRssBytes,
+    packMaxRssBytes: p.packPeakRssBytes,
   };
 }
 

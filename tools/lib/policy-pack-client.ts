@@ -239,11 +239,7 @@ export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicy
         return running.analyzeStackEncoded(resources.map(encodeAnalyzerResource));
       },
       async analyzeStackEncoded(resources) {
-        // AnalyzeStackRequest is `repeated AnalyzerResource resources = 1`: on the wire, each
-        // resource's bytes behind the field's tag and length, which is what writeBytes writes.
-        const writer = new BinaryWriter();
-        for (const bytes of resources) writer.writeBytes(1, bytes);
-        const body = Buffer.from(writer.getResultBuffer());
+        const body = encodeAnalyzeStackRequest(resources);
         const method = analyzerGrpc.AnalyzerService.analyzeStack;
         const res = await new Promise<analyzerPb.AnalyzeResponse>((resolve, reject) =>
           client.makeUnaryRequest(method.path, (b: Buffer) => b, method.responseDeserialize, body, (err, r) => (err ? reject(err) : resolve(r!))),
@@ -451,6 +447,17 @@ function dropUndefined(v: unknown): unknown {
     return o;
   }
   return v;
+}
+
+/**
+ * An AnalyzeStackRequest from resources already encoded. The message is
+ * `repeated AnalyzerResource resources = 1`: on the wire, each resource's bytes behind the field's
+ * tag and length, which is exactly what writeBytes writes for field 1.
+ */
+export function encodeAnalyzeStackRequest(resources: Uint8Array[]): Buffer {
+  const writer = new BinaryWriter();
+  for (const bytes of resources) writer.writeBytes(1, bytes);
+  return Buffer.from(writer.getResultBuffer());
 }
 
 /** One resource as an AnalyzeStack request carries it (a serialized `pulumirpc.AnalyzerResource`). */

@@ -38,8 +38,12 @@ let inFlight = 0;
 let done = 0;
 let firstSent = 0;
 let finishing: (() => void) | undefined;
+let packPid: number | undefined;
 
-const starting = startPolicyPack({ ...(workerData as StartOptions), onSpawn: (pid) => post({ kind: "spawned", pid }) }).then(
+const starting = startPolicyPack({ ...(workerData as StartOptions), onSpawn: (pid) => {
+    packPid = pid;
+    post({ kind: "spawned", pid });
+  } }).then(
   (p) => {
     pack = p;
     pump();
@@ -110,12 +114,23 @@ async function finish() {
   if (recorded) fs.writeFileSync(process.env[RECORD_STACK_ENV]!, JSON.stringify(recorded));
   const stackDiagnostics = await pack!.analyzeStackEncoded(encoded);
   return {
+    packPeakRssBytes: peakRss(packPid),
     info: pack!.info,
     diagnostics: [...results.flat(), ...stackDiagnostics],
     analyzeMs: queue.length ? t1 - (firstSent || t0) : 0,
     analyzeWaitMs: t1 - t0,
     analyzeStackMs: performance.now() - t1,
   };
+}
+
+/** A process's peak resident memory (Linux: VmHWM in /proc/<pid>/status); undefined elsewhere. */
+function peakRss(pid: number | undefined): number | undefined {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the engine sends an analyzer: the checked inputs in wire form, without SDK-internal keys. */

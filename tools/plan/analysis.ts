@@ -14,6 +14,8 @@ export interface AnalysisResult {
   /** The part of analyzeMs after the program: what Analyze adds to the plan. */
   analyzeWaitMs: number;
   analyzeStackMs: number;
+  /** The pack process's peak resident memory, where the system tells (Linux). */
+  packPeakRssBytes?: number;
 }
 
 /** Messages from the worker. */
@@ -58,7 +60,9 @@ export class PolicyAnalysis {
   };
 
   constructor(options: StartOptions) {
-    this.worker = new Worker(workerScript(), { eval: true, workerData: options });
+    // The plan's --max-semi-space-size is for the program's heap; the worker's garbage dies young
+    // and a node-default young generation (16 MB semi-spaces) keeps its memory small.
+    this.worker = new Worker(workerScript(), { eval: true, workerData: options, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
     this.worker.on("message", (m: FromWorker) => this.receive(m));
     this.worker.on("error", (e) => this.fail(new Error(`policy analysis worker failed: ${e.message}`)));
     this.exited = new Promise((resolve) =>

@@ -54,6 +54,8 @@ export interface Plan {
    * runs); analyzeWaitMs: the part of it after the program; analyzeStackMs: the one AnalyzeStack call.
    */
   timings: { buildMs: number; programMs: number; packStartMs: number; analyzeMs: number; analyzeWaitMs: number; analyzeStackMs: number; totalMs: number };
+  /** The policy pack process's peak resident memory (Linux only; the bench reports it beside this process's). */
+  packPeakRssBytes?: number;
 }
 
 export interface PlanOptions {
@@ -112,12 +114,14 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   let analyzeMs = 0;
   let analyzeWaitMs = 0;
   let analyzeStackMs = 0;
+  let packPeakRssBytes: number | undefined;
   if (analysis) {
     const analyzed = await analysis.finish((n) => opts.onProgress?.("checking policies", n, run.resources.length));
     ({ diagnostics, analyzeMs, analyzeWaitMs, analyzeStackMs } = analyzed);
     policies = analyzed.info.policies;
     pack = { name: analyzed.info.name, version: analyzed.info.version };
     packStartMs = analyzed.info.startMs;
+    packPeakRssBytes = analyzed.packPeakRssBytes;
   }
 
   const resources = run.resources.map(toPlanResource);
@@ -143,6 +147,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
     },
     cost,
     timings: { buildMs, programMs: run.ms, packStartMs, analyzeMs, analyzeWaitMs, analyzeStackMs, totalMs: performance.now() - t0 },
+    packPeakRssBytes,
   };
 }
 
