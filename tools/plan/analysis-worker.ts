@@ -105,6 +105,8 @@ function settled(): void {
 /** After the program: the remaining Analyze calls, then AnalyzeStack once. */
 async function finish() {
   const t0 = performance.now();
+  // A program can end before the pack has started (a small one, or one that failed): wait for it.
+  await starting;
   await new Promise<void>((resolve) => {
     finishing = resolve;
     pump();
