@@ -9,6 +9,7 @@ const REQUIRED_EVENTS = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"];
 export const codedeployAlarmRollback: StackRule = {
   kind: "stack",
   name: "codedeploy-alarm-rollback",
+  types: [T.deploymentGroup, T.metricAlarm, T.compositeAlarm],
   description:
     "Every CodeDeploy deployment group watches at least one alarm of this stack and rolls back automatically on failure and on alarm.",
   defaults: {},

@@ -66,6 +66,7 @@ function queueDimensions(name: string): (dims: unknown) => Match {
 export const dlqDepthAlarm: StackRule<DlqConfig> = {
   kind: "stack",
   name: "dlq-depth-alarm",
+  types: [T.queue, T.redrivePolicy, T.function, T.eventTarget, T.metricAlarm],
   description: "Every SQS queue used as a dead-letter queue has an alarm on its depth (AWS/SQS ApproximateNumberOfMessagesVisible).",
   defaults: { metrics: ["ApproximateNumberOfMessagesVisible"] },
   configSchema: {

@@ -64,9 +64,10 @@ export function loadBaseline(config: ExpansionConfig): { baseline: Baseline; whe
 
 /**
  * Types the IAM engine reads (collectRoleGrants and findAbsoluteViolations); every other resource
- * leaves its answers unchanged.
+ * leaves its answers unchanged, so the IAM policies are given only these.
  */
-const IAM_INPUT_TYPES = new Set<string>([...Object.values(IAM_TYPES), "aws:lambda/function:Function", "aws:lambda/permission:Permission"]);
+const IAM_INPUT_TYPES = [...Object.values(IAM_TYPES), "aws:lambda/function:Function", "aws:lambda/permission:Permission"];
+const IAM_INPUTS = new Set<string>(IAM_INPUT_TYPES);
 
 /**
  * The engine's answers for one stack, shared by the nine IAM policies of one AnalyzeStack (the SDK
@@ -76,7 +77,7 @@ const IAM_INPUT_TYPES = new Set<string>([...Object.values(IAM_TYPES), "aws:lambd
  */
 let memo: { key: string; roles: RoleGrants[]; absolute?: AbsoluteViolation[] } | undefined;
 function analysisOf(resources: PackResource[]): NonNullable<typeof memo> {
-  const key = JSON.stringify(resources.filter((r) => IAM_INPUT_TYPES.has(r.type)).map((r) => [r.urn, r.props]));
+  const key = JSON.stringify(resources.filter((r) => IAM_INPUTS.has(r.type)).map((r) => [r.urn, r.props]));
   if (memo?.key !== key) memo = { key, roles: collectRoleGrants(resources as CandidateResource[]) };
   return memo;
 }
@@ -93,6 +94,7 @@ function absoluteViolationsOf(resources: PackResource[]): AbsoluteViolation[] {
 export const iamNoPrivilegeExpansion: StackRule<ExpansionConfig> = {
   kind: "stack",
   name: "iam-no-privilege-expansion",
+  types: IAM_INPUT_TYPES,
   description: "No IAM role may be granted, or trust, anything beyond its reviewed baseline (policies/iam-baseline.json).",
   defaults: { baselinePath: DEFAULT_BASELINE },
   configSchema: {
@@ -127,6 +129,7 @@ export const iamNoPrivilegeExpansion: StackRule<ExpansionConfig> = {
 export const iamAbsoluteRules: StackRule[] = Object.entries(ABSOLUTE_RULES).map(([id, description]) => ({
   kind: "stack" as const,
   name: id,
+  types: IAM_INPUT_TYPES,
   description,
   defaults: {},
   check(resources: PackResource[]): Finding[] {

@@ -26,6 +26,7 @@ export function functionDimensions(fn: string): (dims: unknown) => Match {
 export const lambdaAlarmsRequired: StackRule<LambdaAlarmsConfig> = {
   kind: "stack",
   name: "lambda-alarms-required",
+  types: [T.function, T.metricAlarm],
   description: "Every Lambda function has CloudWatch alarms on AWS/Lambda Errors and Throttles for that function.",
   defaults: { metrics: ["Errors", "Throttles"] },
   configSchema: {

@@ -152,6 +152,7 @@ const unknownInputs = (r: PackResource, keys: string[]) => keys.filter((k) => is
 export const lambdaRuntimePinned: StackRule = {
   kind: "stack",
   name: "lambda-runtime-pinned",
+  types: [T.function, T.runtimeManagementConfig],
   description:
     "Lambda runtimes change only with a deployment: every zip function's $LATEST has a RuntimeManagementConfig with updateRuntimeOn FunctionUpdate (or Manual with a runtimeVersionArn); images by digest.",
   defaults: {},
