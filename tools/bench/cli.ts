@@ -42,13 +42,13 @@ export interface BenchRow {
   diagnostics: number;
 }
 
-function child(args: string[], nodeFlags: string[] = []): { out: string; wallMs: number } {
+function child(args: string[], nodeFlags: string[] = [], env: Record<string, string> = {}): { out: string; wallMs: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [...nodeFlags, "-r", "ts-node/register/transpile-only", ...args], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env },
   });
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed (exit ${r.status}):\n${r.stderr}`);
   return { out: r.stdout, wallMs: performance.now() - t0 };
@@ -62,13 +62,29 @@ export function planNodeFlags(): string[] {
   return words.slice(1, words.indexOf("-r") < 0 ? 1 : words.indexOf("-r")).filter((w) => w.startsWith("--"));
 }
 
+/**
+ * ts-node as a user's test (and the Pulumi CLI) runs it: TypeScript's own transpiler with the
+ * project's compiler options, not the esbuild transpiler tsconfig.json gives this repository's
+ * tools. Source maps differ between the two, and under plain mocks every SDK promise's stack is
+ * formatted through them, so the baseline must not inherit ours.
+ */
+function typeScriptTranspiler(): Record<string, string> {
+  const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+  const { target, module, moduleResolution, esModuleInterop, resolveJsonModule, sourceMap } = compilerOptions;
+  return {
+    TS_NODE_SKIP_PROJECT: "true",
+    TS_NODE_COMPILER_OPTIONS: JSON.stringify({ target, module, moduleResolution, esModuleInterop, resolveJsonModule, sourceMap }),
+  };
+}
+
 function measure(mode: "plan" | "baseline", programDir: string, packDir?: string): Measurement {
   // The plan runs as `npm run plan` does: its node flags and node's default heap limit. Plain
   // setMocks exhausts that limit (~4 GB) at 1000 functions, and a crash measures nothing: the
   // baseline alone gets a larger one (a larger limit also lets V8 collect later, so its peak
   // memory reads higher), and no other flag: it is the program as a user's test would run it.
   const flags = mode === "baseline" ? ["--max-old-space-size=8192"] : planNodeFlags();
-  const { out } = child([path.join(__dirname, "measure.ts"), mode, programDir, BENCH_STACK, ...(packDir ? [packDir] : [])], flags);
+  const env = mode === "baseline" ? typeScriptTranspiler() : {};
+  const { out } = child([path.join(__dirname, "measure.ts"), mode, programDir, BENCH_STACK, ...(packDir ? [packDir] : [])], flags, env);
   return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
 }
 

@@ -1,24 +1,15 @@
 /**
- * Runs a local CrossGuard policy pack exactly as `pulumi preview --policy-pack <dir>` does, and
- * talks to it over the `pulumirpc.Analyzer` gRPC protocol. Used by the offline plan and the tests.
+ * Talks to a local CrossGuard policy pack over the `pulumirpc.Analyzer` gRPC protocol exactly as
+ * `pulumi preview --policy-pack <dir>` does; the process itself is started by
+ * policy-pack-process.ts. Used by the offline plan and the tests.
  *
- * What the Pulumi CLI does (sdk/go/common/resource/plugin/analyzer_plugin.go, NewPolicyAnalyzer):
- * - For `runtime: nodejs` it starts the `pulumi-analyzer-policy` shim with the pack folder as the
- *   working directory and the arguments `<engine address> .`. The shim resolves
- *   `@pulumi/pulumi/cmd/run-policy-pack` from that folder (`node -e require.resolve(...)`), so
- *   node's lookup walks up to the repository's node_modules, and runs it with node.
- * - `run-policy-pack` drops the engine address (cmd/run-policy-pack/index.js, `argv._.shift()`),
- *   registers ts-node with type checking and the pack's tsconfig.json, requires the pack, and
- *   the `PolicyPack` constructor prints the gRPC port on stdout.
- * - Environment: the CLI's own plus PULUMI_CONFIG (the stack config as JSON),
- *   PULUMI_NODEJS_{PROJECT,STACK,ORGANIZATION,DRY_RUN} and PULUMI_{...} (constructEnv).
- * - Calls: Handshake (Unimplemented is fine), ConfigureStack, GetAnalyzerInfo, GetPluginInfo,
- *   Configure with the config reconciled as ReconcilePolicyPackConfig does (schema defaults, then
- *   the pack's initial config, then `--policy-pack-config`, then JSON-schema validation), then
- *   Analyze per resource and AnalyzeStack once. Unknown values travel as the string sentinel
- *   (MarshalProperties with KeepUnknowns) and internal `__` keys are dropped (SkipInternalKeys).
+ * The CLI's calls: Handshake (Unimplemented is fine), ConfigureStack, GetAnalyzerInfo,
+ * GetPluginInfo, Configure with the config reconciled as ReconcilePolicyPackConfig does (schema
+ * defaults, then the pack's initial config, then `--policy-pack-config`, then JSON-schema
+ * validation), then Analyze per resource and AnalyzeStack once. Unknown values travel as the
+ * string sentinel (MarshalProperties with KeepUnknowns) and internal `__` keys are dropped
+ * (SkipInternalKeys).
  */
-import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -28,11 +19,12 @@ import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 import { BinaryWriter } from "google-protobuf";
+import { EnforcementLevel, launchPolicyPack, loadConfigFile, PolicyPackConfigFile, StartOptions } from "./policy-pack-process";
+
+export { EnforcementLevel, LaunchedPolicyPack, launchPolicyPack, PACK_NODE_OPTIONS_ENV, PolicyPackConfigFile, StartOptions } from "./policy-pack-process";
 
 /** The sentinel the engine sends for a value unknown during preview (resource.UnknownStringValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 
 /** One resource as the engine describes it to an analyzer. */
 export interface AnalyzerResourceInput {
@@ -74,29 +66,6 @@ export interface AnalyzerInfo {
   startMs: number;
 }
 
-/** `--policy-pack-config` file content: per policy a level, or an object with a level and properties. */
-export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
-
-export interface StartOptions {
-  /** The pack folder (holds PulumiPolicy.yaml). */
-  packDir: string;
-  /** Parsed `--policy-pack-config` content, or a path to such a JSON file. */
-  config?: PolicyPackConfigFile | string;
-  /** Stack identity, as the CLI passes it (ConfigureStack and environment). */
-  stack?: string;
-  project?: string;
-  organization?: string;
-  /** Stack configuration (`PULUMI_CONFIG`), e.g. `{ "aws:region": "eu-west-1" }`. */
-  stackConfig?: Record<string, string>;
-  dryRun?: boolean;
-  /** Extra environment for the pack process (tests use it for a fixed "today"). */
-  env?: Record<string, string>;
-  /** Called with the pack's process id once it is spawned (a caller on a worker thread kills it if its process exits). */
-  onSpawn?: (pid: number) => void;
-  /** Give up waiting for the port after this long. @default 120000 */
-  startTimeoutMs?: number;
-}
-
 export interface RunningPolicyPack {
   info: AnalyzerInfo;
   /** The policy config sent with Configure (reconciled as the CLI does). */
@@ -133,24 +102,29 @@ const LEVEL_CODES: Record<EnforcementLevel, number> = {
 
 /** Starts the pack process, connects, and configures it as the CLI does. */
 export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicyPack> {
-  const packDir = path.resolve(opts.packDir);
-  if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")))
-    throw new Error(`policy pack "${packDir}": PulumiPolicy.yaml not found; pass the folder that holds it.`);
-  const fileConfig = loadConfigFile(opts.config);
+  const launched = launchPolicyPack(opts);
+  const port = await launched.port;
+  return connectPolicyPack({ ...launched, port }, opts);
+}
 
-  const started = Date.now();
-  const child = spawnPack(packDir, opts);
-  if (child.pid) opts.onSpawn?.(child.pid);
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  let port: number;
-  try {
-    port = await readPort(child, opts.startTimeoutMs ?? 120_000, () => stderr);
-  } catch (e) {
-    child.kill("SIGKILL");
-    throw e;
-  }
-  const startMs = Date.now() - started;
+/**
+ * Connects to a launched pack and configures it as the CLI does (Handshake, ConfigureStack,
+ * GetAnalyzerInfo, GetPluginInfo, Configure). `close()` of the result closes the connection and
+ * calls `stop` when given (the process's owner may stop it itself).
+ */
+export async function connectPolicyPack(
+  pack: { port: number; startMs(): number; stderr(): string; stop?: () => Promise<void> },
+  opts: StartOptions,
+): Promise<RunningPolicyPack> {
+  const packDir = path.resolve(opts.packDir);
+  const fileConfig = loadConfigFile(opts.config);
+  const { port } = pack;
+  const startMs = pack.startMs();
+  const stderr = pack.stderr;
+  const shutdown = async () => {
+    client.close();
+    await pack.stop?.();
+  };
 
   const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
@@ -246,13 +220,14 @@ export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicy
         );
         return toDiagnostics(res);
       },
-      stderr: () => stderr,
-      close: () => shutdown(client, child),
+      stderr,
+      close: shutdown,
     };
     return running;
   } catch (e) {
-    await shutdown(client, child);
-    throw new Error(`policy pack "${packDir}": ${(e as Error).message}\n--- pack stderr ---\n${stderr}`);
+    await shutdown();
+    const output = stderr();
+    throw new Error(`policy pack "${packDir}": ${(e as Error).message}${output ? `\n--- pack stderr ---\n${output}` : ""}`);
   }
 }
 
@@ -273,92 +248,11 @@ export async function runPolicyPack(
   }
 }
 
-/** Extra node options for the pack process only (profiling): `POLICY_PACK_NODE_OPTIONS="--cpu-prof"`. */
-export const PACK_NODE_OPTIONS_ENV = "POLICY_PACK_NODE_OPTIONS";
 /**
  * File to which AnalyzeStack's resources are written as JSON (an {@link AnalyzerResourceInput}
  * list) before each call, to replay a real stack against the pack (profiling, before/after diffs).
  */
 export const RECORD_STACK_ENV = "POLICY_PACK_RECORD_STACK";
-
-function spawnPack(packDir: string, opts: StartOptions): ChildProcess {
-  // What the pulumi-analyzer-policy shim does: resolve the runner from the pack folder.
-  let script: string;
-  try {
-    script = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-  } catch {
-    throw new Error(
-      `policy pack "${packDir}": cannot resolve @pulumi/pulumi/cmd/run-policy-pack from it; run the install command (npm ci) at the repository root.`,
-    );
-  }
-  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-  // The test runner's ts-node settings must not leak into the pack: the CLI's environment has none.
-  for (const k of Object.keys(env)) if (k.startsWith("TS_NODE_")) delete env[k];
-  if (opts.stackConfig && Object.keys(opts.stackConfig).length > 0) env.PULUMI_CONFIG = JSON.stringify(opts.stackConfig);
-  const ident: Record<string, string | undefined> = {
-    ORGANIZATION: opts.organization,
-    PROJECT: opts.project,
-    STACK: opts.stack,
-    DRY_RUN: String(opts.dryRun ?? true),
-  };
-  for (const [k, v] of Object.entries(ident)) {
-    if (!v) continue;
-    env[`PULUMI_NODEJS_${k}`] = v;
-    env[`PULUMI_${k}`] = v;
-  }
-  Object.assign(env, opts.env ?? {});
-  // Opt-in profiling of the pack process alone, e.g. POLICY_PACK_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof":
-  // passed as node arguments, as node refuses --cpu-prof in NODE_OPTIONS.
-  const nodeArgs = (process.env[PACK_NODE_OPTIONS_ENV] ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, script, "127.0.0.1:0", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
-  // A process that exits without close() (process.exit after a failed program) must not leave the
-  // pack running: the engine kills its plugins when it exits, so does this.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.off("exit", killOnExit));
-  return child;
-}
-
-function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => fail(`no port on stdout after ${timeoutMs} ms`), timeoutMs);
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      reject(new Error(`policy pack failed to start: ${why}\n--- pack stderr ---\n${stderr()}`));
-    };
-    child.once("exit", (code) => fail(`process exited with code ${code} before printing its port`));
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf("\n");
-      if (nl < 0) return;
-      const port = Number(out.slice(0, nl).trim());
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      if (!Number.isInteger(port) || port <= 0) fail(`first stdout line is not a port: ${JSON.stringify(out.slice(0, nl))}`);
-      else resolve(port);
-    });
-  });
-}
-
-async function shutdown(client: grpc.Client, child: ChildProcess): Promise<void> {
-  client.close();
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function loadConfigFile(config: StartOptions["config"]): PolicyPackConfigFile | undefined {
-  if (config === undefined || typeof config === "object") return config;
-  try {
-    return JSON.parse(fs.readFileSync(config, "utf8")) as PolicyPackConfigFile;
-  } catch (e) {
-    throw new Error(`--policy-pack-config "${config}": ${(e as Error).message}; it must be a JSON object keyed by policy name.`);
-  }
-}
 
 /**
  * ReconcilePolicyPackConfig as the CLI implements it (pkg/resource/analyzer/config.go): schema

@@ -9,11 +9,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { PlannedResource } from "./monitor";
 import {
   AnalyzerResourceInput,
+  connectPolicyPack,
   Diagnostic,
   encodeAnalyzerResource,
   RECORD_STACK_ENV,
   RunningPolicyPack,
-  startPolicyPack,
   StartOptions,
 } from "../lib/policy-pack-client";
 import type { FromWorker, ToWorker } from "./analysis";
@@ -38,26 +38,28 @@ let inFlight = 0;
 let done = 0;
 let firstSent = 0;
 let finishing: (() => void) | undefined;
-let packPid: number | undefined;
 
-const starting = startPolicyPack({ ...(workerData as StartOptions), onSpawn: (pid) => {
-    packPid = pid;
-    post({ kind: "spawned", pid });
-  } }).then(
-  (p) => {
-    pack = p;
-    pump();
-    return p;
-  },
-  (error) => {
-    failure ??= { error };
-    pump();
-    return undefined;
-  },
-);
+/** Settles when the main thread sends the pack's port (then connected, or failed) or closes first. */
+let portArrived!: (m: Extract<ToWorker, { kind: "port" }> | undefined) => void;
+const starting: Promise<RunningPolicyPack | undefined> = new Promise<Extract<ToWorker, { kind: "port" }> | undefined>((resolve) => (portArrived = resolve))
+  // The main thread owns the process (it spawned it and stops it); this side only connects.
+  .then((m) => m && connectPolicyPack({ port: m.port, startMs: () => m.startMs, stderr: () => "" }, workerData as StartOptions))
+  .then(
+    (p) => {
+      pack = p;
+      pump();
+      return p;
+    },
+    (error) => {
+      failure ??= { error };
+      pump();
+      return undefined;
+    },
+  );
 
 port.on("message", (m: ToWorker) => {
-  if (m.kind === "resource") {
+  if (m.kind === "port") portArrived(m);
+  else if (m.kind === "resource") {
     queue.push(toAnalyzerResource(m.resource));
     pump();
   } else if (m.kind === "finish") {
@@ -66,6 +68,7 @@ port.on("message", (m: ToWorker) => {
       (e) => post({ kind: "error", message: (e as Error).message ?? String(e) }),
     );
   } else if (m.kind === "close") {
+    portArrived(undefined);
     // process.exit on a worker thread ends the thread only; open gRPC channels would keep it alive.
     starting.then((p) => p?.close()).finally(() => process.exit(0));
   }
@@ -116,23 +119,12 @@ async function finish() {
   if (recorded) fs.writeFileSync(process.env[RECORD_STACK_ENV]!, JSON.stringify(recorded));
   const stackDiagnostics = await pack!.analyzeStackEncoded(encoded);
   return {
-    packPeakRssBytes: peakRss(packPid),
     info: pack!.info,
     diagnostics: [...results.flat(), ...stackDiagnostics],
     analyzeMs: queue.length ? t1 - (firstSent || t0) : 0,
     analyzeWaitMs: t1 - t0,
     analyzeStackMs: performance.now() - t1,
   };
-}
-
-/** A process's peak resident memory (Linux: VmHWM in /proc/<pid>/status); undefined elsewhere. */
-function peakRss(pid: number | undefined): number | undefined {
-  try {
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What the engine sends an analyzer: the checked inputs in wire form, without SDK-internal keys. */

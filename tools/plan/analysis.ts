@@ -1,10 +1,15 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { AnalyzerInfo, Diagnostic, StartOptions } from "../lib/policy-pack-client";
+import type { AnalyzerInfo, Diagnostic } from "../lib/policy-pack-client";
+import { LaunchedPolicyPack, launchPolicyPack, StartOptions } from "../lib/policy-pack-process";
 import type { PlannedResource } from "./monitor";
 
 /** Messages to the worker (analysis-worker.ts). */
-export type ToWorker = { kind: "resource"; resource: PlannedResource } | { kind: "finish" } | { kind: "close" };
+export type ToWorker =
+  | { kind: "port"; port: number; startMs: number }
+  | { kind: "resource"; resource: PlannedResource }
+  | { kind: "finish" }
+  | { kind: "close" };
 
 export interface AnalysisResult {
   info: AnalyzerInfo;
@@ -20,7 +25,6 @@ export interface AnalysisResult {
 
 /** Messages from the worker. */
 export type FromWorker =
-  | { kind: "spawned"; pid: number }
   | { kind: "progress"; done: number }
   | ({ kind: "result" } & AnalysisResult)
   | { kind: "error"; message: string };
@@ -47,19 +51,17 @@ function workerScript(): string {
  * while the program runs on this thread; `add` only copies a resource to the worker.
  */
 export class PolicyAnalysis {
+  private readonly pack: LaunchedPolicyPack;
   private readonly worker: Worker;
-  private packPid?: number;
   private outcome?: { resolve: (r: AnalysisResult) => void; reject: (e: Error) => void };
   private readonly exited: Promise<void>;
   private failure?: Error;
   private progress: (done: number) => void = () => {};
-  private readonly killPack = () => {
-    // The engine kills its plugins when it exits; a plan that exits early (process.exit after a
-    // failed program) must not leave the pack's server running.
-    if (this.packPid) this.tryKill(this.packPid);
-  };
 
   constructor(options: StartOptions) {
+    // The pack is spawned first, from this thread: it boots (the CLI's runner, ts-node, the SDK)
+    // while the worker starts and the program runs. A missing pack or unreadable config throws here.
+    this.pack = launchPolicyPack(options);
     // The plan's --max-semi-space-size is for the program's heap; the worker's garbage dies young
     // and a node-default young generation (16 MB semi-spaces) keeps its memory small.
     this.worker = new Worker(workerScript(), { eval: true, workerData: options, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
@@ -67,12 +69,14 @@ export class PolicyAnalysis {
     this.worker.on("error", (e) => this.fail(new Error(`policy analysis worker failed: ${e.message}`)));
     this.exited = new Promise((resolve) =>
       this.worker.once("exit", () => {
-        process.off("exit", this.killPack);
         this.fail(new Error("policy analysis worker exited before answering"));
         resolve();
       }),
     );
-    process.on("exit", this.killPack);
+    this.pack.port.then(
+      (port) => this.worker.postMessage({ kind: "port", port, startMs: this.pack.startMs() } satisfies ToWorker),
+      (e) => this.fail(e as Error),
+    );
   }
 
   add(resource: PlannedResource): void {
@@ -84,40 +88,36 @@ export class PolicyAnalysis {
     this.progress = progress;
     try {
       if (this.failure) throw this.failure;
-      return await new Promise<AnalysisResult>((resolve, reject) => {
+      const result = await new Promise<AnalysisResult>((resolve, reject) => {
         this.outcome = { resolve, reject };
         this.worker.postMessage({ kind: "finish" } satisfies ToWorker);
       });
+      return { ...result, packPeakRssBytes: this.pack.peakRssBytes() };
     } finally {
       await this.close();
     }
   }
 
-  /** Stops the pack and the worker (also after a failed program). */
+  /** Stops the worker and the pack (also after a failed program). */
   async close(): Promise<void> {
     this.worker.postMessage({ kind: "close" } satisfies ToWorker);
     await this.exited;
+    await this.pack.stop();
   }
 
   private receive(m: FromWorker): void {
-    if (m.kind === "spawned") this.packPid = m.pid;
-    else if (m.kind === "progress") this.progress(m.done);
+    if (m.kind === "progress") this.progress(m.done);
     else if (m.kind === "result") {
       const { kind: _, ...result } = m;
       this.outcome?.resolve(result);
-    } else if (m.kind === "error") this.fail(new Error(m.message));
+    } else if (m.kind === "error") {
+      const stderr = this.pack.stderr();
+      this.fail(new Error(stderr && !m.message.includes(stderr) ? `${m.message}\n--- pack stderr ---\n${stderr}` : m.message));
+    }
   }
 
   private fail(e: Error): void {
     this.failure ??= e;
     this.outcome?.reject(this.failure);
-  }
-
-  private tryKill(pid: number): void {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
   }
 }
