@@ -190,6 +190,12 @@ describe("offline plan: command line", () => {
     }
   });
 
+  it("exits 2 naming --policy-pack-config when the file cannot be read, the message alone", async () => {
+    const { code, err } = await run("--stack", "dev", "--policy-pack-config", path.join(program, "missing.json"));
+    assert.equal(code, 2);
+    assert.match(err, /^plan: --policy-pack-config ".*missing\.json": ENOENT.*it must be a JSON object keyed by policy name\.\n$/);
+  });
+
   it("stops the policy pack when the program fails", async () => {
     // Fails after the pack has surely been spawned (it is, within ~0.1 s of the plan's start).
     const failing = fixtureProgram({ dev: DEV }, `module.exports = new Promise((_, reject) => setTimeout(() => reject(new Error("late failure")), 1500));\n`);

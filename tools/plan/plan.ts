@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { loadStackSettings, StackSettings } from "../lib/pulumi-project";
+import { ConfigError, loadStackSettings, StackSettings } from "../lib/pulumi-project";
 import type { Diagnostic, PolicyInfo } from "../lib/policy-pack-client";
 import type { Estimate } from "../cost";
 import { PolicyAnalysis } from "./analysis";
@@ -88,9 +88,7 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
   const packDir = opts.policyPack === null ? undefined : opts.policyPack ? path.resolve(opts.policyPack) : defaultPack(programDir);
   const packConfig = opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined;
   // The pack starts now and boots while the program runs; every resource goes to it as it registers.
-  const analysis = packDir
-    ? new PolicyAnalysis({ packDir, config: packConfig, project: settings.project, stack: settings.stack, stackConfig: settings.config, dryRun: true })
-    : undefined;
+  const analysis = packDir ? startAnalysis(packDir, packConfig, settings) : undefined;
 
   let run;
   try {
@@ -149,6 +147,15 @@ export async function planStack(opts: PlanOptions): Promise<Plan> {
     timings: { buildMs, programMs: run.ms, packStartMs, analyzeMs, analyzeWaitMs, analyzeStackMs, totalMs: performance.now() - t0 },
     packPeakRssBytes,
   };
+}
+
+/** A pack folder without PulumiPolicy.yaml or an unreadable --policy-pack-config is the user's input: exit 2, no stack trace. */
+function startAnalysis(packDir: string, packConfig: string | undefined, settings: StackSettings): PolicyAnalysis {
+  try {
+    return new PolicyAnalysis({ packDir, config: packConfig, project: settings.project, stack: settings.stack, stackConfig: settings.config, dryRun: true });
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
 }
 
 function defaultPack(programDir: string): string | undefined {
