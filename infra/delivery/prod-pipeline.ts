@@ -5,6 +5,7 @@ import { arns, StackContext } from "../naming";
 import { BuildProject } from "./build-project";
 import { deliveryArns, deliveryNames, releaseBucketOf } from "./names";
 import { PipelineConfig } from "./pipeline-config";
+import { codeBuildAction, pipelineServiceRole } from "./pipeline-parts";
 import { assumeDeployer, listPrefixes, pipelineArtifactsAccess, publishTo, readObjects, runProjects } from "./policies";
 import { LATEST_PROMOTION_KEY, PROMOTION_RECORD_FILE, RELEASE_PREFIXES } from "./release-layout";
 import { SecureBucket } from "./secure-bucket";
@@ -79,40 +80,22 @@ export class ProdPipeline extends pulumi.ComponentResource {
     const deploy = new BuildProject(`${name}-deploy`, { ...common, role: "deploy", buildspec: "buildspecs/deploy.yml", environment }, parent);
     this.projectNames = { prepare: prepare.projectName, deploy: deploy.projectName };
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      { name: names.pipelineRole, description: `CodePipeline ${names.pipeline}`, assumeRolePolicy: policyJson(serviceTrustPolicy("codepipeline.amazonaws.com", ctx.accountId)) },
+    const { role, policy } = pipelineServiceRole(
+      name,
+      ctx,
+      names,
+      [
+        ...pipelineArtifactsAccess(ctx, store.bucketName),
+        readObjects(ctx, "ReadPromotion", source, [LATEST_PROMOTION_KEY]),
+        { Sid: "CheckSourceBucket", Effect: "Allow", Action: ["s3:GetBucketVersioning"], Resource: [deliveryArns.bucket(ctx, source)] },
+        runProjects(ctx, [names.project("prepare"), names.project("deploy")]),
+        publishTo("RequestApproval", args.alertTopicArn),
+      ],
       parent,
     );
-    const policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: policyJson({
-          Version: "2012-10-17",
-          Statement: [
-            ...pipelineArtifactsAccess(ctx, store.bucketName),
-            readObjects(ctx, "ReadPromotion", source, [LATEST_PROMOTION_KEY]),
-            { Sid: "CheckSourceBucket", Effect: "Allow", Action: ["s3:GetBucketVersioning"], Resource: [deliveryArns.bucket(ctx, source)] },
-            runProjects(ctx, [names.project("prepare"), names.project("deploy")]),
-            publishTo("RequestApproval", args.alertTopicArn),
-          ],
-        }),
-      },
-      parent,
-    );
-
-    const codeBuild = (actionName: string, project: pulumi.Input<string>, outputs: string[], namespace?: string) => ({
-      name: actionName,
-      category: "Build",
-      owner: "AWS",
-      provider: "CodeBuild",
-      version: "1",
-      inputArtifacts: ["promotion"],
-      outputArtifacts: outputs,
-      namespace,
-      configuration: { ProjectName: project },
-    });
+    // Every action reads the promotion record the Source action fetched.
+    const codeBuild = (actionName: string, project: pulumi.Input<string>, outputs: string[], namespace?: string) =>
+      codeBuildAction({ name: actionName, project, inputs: ["promotion"], outputs, namespace });
     const pipeline = new aws.codepipeline.Pipeline(
       `${name}-pipeline`,
       {

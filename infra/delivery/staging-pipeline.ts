@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatement, policyJson, serviceTrustPolicy } from "../iam/policy-documents";
+import { PolicyStatement } from "../iam/policy-documents";
 import { arns, StackContext } from "../naming";
 import { BuildProject } from "./build-project";
 import { BuildRole, deliveryNames } from "./names";
 import { PipelineConfig } from "./pipeline-config";
+import { codeBuildAction, pipelineServiceRole } from "./pipeline-parts";
 import { assumeDeployer, invokeQualified, listPrefixes, pipelineArtifactsAccess, readObjects, runProjects, useConnection, writeObjects } from "./policies";
 import { RELEASE_PREFIXES } from "./release-layout";
 import { SecureBucket } from "./secure-bucket";
@@ -107,46 +108,33 @@ export class StagingPipeline extends pulumi.ComponentResource {
     };
     this.projectNames = Object.fromEntries(Object.entries(projects).map(([k, p]) => [k, p.projectName]));
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      { name: names.pipelineRole, description: `CodePipeline ${names.pipeline}`, assumeRolePolicy: policyJson(serviceTrustPolicy("codepipeline.amazonaws.com", ctx.accountId)) },
+    const { role, policy } = pipelineServiceRole(
+      name,
+      ctx,
+      names,
+      [
+        ...pipelineArtifactsAccess(ctx, store.bucketName),
+        useConnection(ctx, cfg.connectionArn, cfg.repository),
+        runProjects(ctx, (["build", "deploy", "verify", "promote"] as const).map((r) => names.project(r))),
+      ],
       parent,
     );
-    const policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: policyJson({
-          Version: "2012-10-17",
-          Statement: [
-            ...pipelineArtifactsAccess(ctx, store.bucketName),
-            useConnection(ctx, cfg.connectionArn, cfg.repository),
-            runProjects(ctx, (["build", "deploy", "verify", "promote"] as const).map((r) => names.project(r))),
-          ],
-        }),
-      },
-      parent,
-    );
-
-    const codeBuild = (actionName: string, projectName: pulumi.Input<string>, inputs: string[], outputs: string[]) => ({
-      name: actionName,
-      category: "Build",
-      owner: "AWS",
-      provider: "CodeBuild",
-      version: "1",
-      inputArtifacts: inputs,
-      outputArtifacts: outputs,
-      configuration: {
-        ProjectName: projectName,
-        PrimarySource: "source",
-        // The commit the Source action read, so every step names the same release; the execution
-        // id, so the promotion record names the run that verified it (tools/promote).
-        EnvironmentVariables: JSON.stringify([
-          { name: "COMMIT", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
-          { name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" },
-        ]),
-      },
-    });
+    const codeBuild = (actionName: string, project: pulumi.Input<string>, inputs: string[], outputs: string[]) =>
+      codeBuildAction({
+        name: actionName,
+        project,
+        inputs,
+        outputs,
+        configuration: {
+          PrimarySource: "source",
+          // The commit the Source action read, so every step names the same release; the execution
+          // id, so the promotion record names the run that verified it (tools/promote).
+          EnvironmentVariables: JSON.stringify([
+            { name: "COMMIT", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
+            { name: "PIPELINE_EXECUTION_ID", value: "#{codepipeline.PipelineExecutionId}", type: "PLAINTEXT" },
+          ]),
+        },
+      });
     const pipeline = new aws.codepipeline.Pipeline(
       `${name}-pipeline`,
       {
