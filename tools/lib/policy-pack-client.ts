@@ -21,7 +21,7 @@ import * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 import { BinaryWriter } from "google-protobuf";
 import { EnforcementLevel, launchPolicyPack, loadConfigFile, PolicyPackConfigFile, StartOptions } from "./policy-pack-process";
 
-export { EnforcementLevel, LaunchedPolicyPack, launchPolicyPack, PACK_NODE_OPTIONS_ENV, PolicyPackConfigFile, StartOptions } from "./policy-pack-process";
+export { EnforcementLevel, LaunchedPolicyPack, launchPolicyPack, PACK_NODE_OPTIONS_ENV, PolicyPackConfigFile, PolicyPackInputError, StartOptions } from "./policy-pack-process";
 
 /** The sentinel the engine sends for a value unknown during preview (resource.UnknownStringValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -102,9 +102,11 @@ const LEVEL_CODES: Record<EnforcementLevel, number> = {
 
 /** Starts the pack process, connects, and configures it as the CLI does. */
 export async function startPolicyPack(opts: StartOptions): Promise<RunningPolicyPack> {
+  // Read before any process starts: a config file that cannot be read leaves nothing running.
+  const config = loadConfigFile(opts.config);
   const launched = launchPolicyPack(opts);
   const port = await launched.port;
-  return connectPolicyPack({ ...launched, port }, opts);
+  return connectPolicyPack({ ...launched, port }, { ...opts, config });
 }
 
 /**

@@ -62,8 +62,7 @@ export interface LaunchedPolicyPack {
 export function launchPolicyPack(opts: StartOptions): LaunchedPolicyPack {
   const packDir = path.resolve(opts.packDir);
   if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")))
-    throw new Error(`policy pack "${packDir}": PulumiPolicy.yaml not found; pass the folder that holds it.`);
-  loadConfigFile(opts.config); // a config file that cannot be read fails before any process starts
+    throw new PolicyPackInputError(`policy pack "${packDir}": PulumiPolicy.yaml not found; pass the folder that holds it.`);
 
   const started = Date.now();
   let startMs = 0;
@@ -91,7 +90,7 @@ function spawnPack(packDir: string, opts: StartOptions): ChildProcess {
   try {
     script = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
   } catch {
-    throw new Error(
+    throw new PolicyPackInputError(
       `policy pack "${packDir}": cannot resolve @pulumi/pulumi/cmd/run-policy-pack from it; run the install command (npm ci) at the repository root.`,
     );
   }
@@ -172,12 +171,19 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * What the user gave is wrong (a folder without PulumiPolicy.yaml, an unreadable
+ * `--policy-pack-config`, no install to run the pack with): the message says what to fix.
+ */
+export class PolicyPackInputError extends Error {}
+
+/** The `--policy-pack-config` content, read from its file when given as a path. */
 export function loadConfigFile(config: StartOptions["config"]): PolicyPackConfigFile | undefined {
   if (config === undefined || typeof config === "object") return config;
   try {
     return JSON.parse(fs.readFileSync(config, "utf8")) as PolicyPackConfigFile;
   } catch (e) {
-    throw new Error(`--policy-pack-config "${config}": ${(e as Error).message}; it must be a JSON object keyed by policy name.`);
+    throw new PolicyPackInputError(`--policy-pack-config "${config}": ${(e as Error).message}; it must be a JSON object keyed by policy name.`);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { AnalyzerInfo, Diagnostic } from "../lib/policy-pack-client";
-import { LaunchedPolicyPack, launchPolicyPack, StartOptions } from "../lib/policy-pack-process";
+import { LaunchedPolicyPack, launchPolicyPack, loadConfigFile, StartOptions } from "../lib/policy-pack-process";
 import type { PlannedResource } from "./monitor";
 
 /** Messages to the worker (analysis-worker.ts). */
@@ -58,9 +58,12 @@ export class PolicyAnalysis {
   private failure?: Error;
   private progress: (done: number) => void = () => {};
 
-  constructor(options: StartOptions) {
+  constructor(given: StartOptions) {
+    // The config file is read once, here, so an unreadable one fails before anything starts; the
+    // worker gets its content.
+    const options = { ...given, config: loadConfigFile(given.config) };
     // The pack is spawned first, from this thread: it boots (the CLI's runner, ts-node, the SDK)
-    // while the worker starts and the program runs. A missing pack or unreadable config throws here.
+    // while the worker starts and the program runs. A missing pack throws here.
     this.pack = launchPolicyPack(options);
     // The plan's --max-semi-space-size is for the program's heap; the worker's garbage dies young
     // and a node-default young generation (16 MB semi-spaces) keeps its memory small.

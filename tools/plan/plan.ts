@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { ConfigError, loadStackSettings, StackSettings } from "../lib/pulumi-project";
 import type { Diagnostic, PolicyInfo } from "../lib/policy-pack-client";
+import { PolicyPackInputError } from "../lib/policy-pack-process";
 import type { Estimate } from "../cost";
 import { PolicyAnalysis } from "./analysis";
 import { ensureArtifacts } from "./artifacts";
@@ -154,7 +155,7 @@ function startAnalysis(packDir: string, packConfig: string | undefined, settings
   try {
     return new PolicyAnalysis({ packDir, config: packConfig, project: settings.project, stack: settings.stack, stackConfig: settings.config, dryRun: true });
   } catch (e) {
-    throw new ConfigError((e as Error).message);
+    throw e instanceof PolicyPackInputError ? new ConfigError(e.message) : e;
   }
 }
 
