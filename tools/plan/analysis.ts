@@ -36,13 +36,16 @@ const WORKER = path.join(__dirname, "analysis-worker.ts");
  * `require`s, resolved from this folder). Registering ts-node in the worker instead loaded the
  * TypeScript compiler a second time: ~0.5 s of CPU while the program and the pack start.
  */
+let bundled: string | undefined;
 function workerScript(): string {
+  if (bundled) return bundled; // `--all` plans several stacks in one process
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const esbuild = require("esbuild") as typeof import("esbuild");
   const out = esbuild.buildSync({ entryPoints: [WORKER], bundle: true, packages: "external", platform: "node", format: "cjs", write: false, logLevel: "silent" });
   const code = out.outputFiles[0].text;
   // An eval'd worker has no module of its own: give the bundle a require that resolves from here.
-  return `(function (require, module, exports) {\n${code}\n})(require("node:module").createRequire(${JSON.stringify(WORKER)}), { exports: {} }, {});`;
+  bundled = `(function (require, module, exports) {\n${code}\n})(require("node:module").createRequire(${JSON.stringify(WORKER)}), { exports: {} }, {});`;
+  return bundled;
 }
 
 /**
