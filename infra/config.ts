@@ -3,6 +3,7 @@ import { z } from "zod";
 import { UsageConfig, validateUsage } from "../tools/cost/usage";
 import * as path from "path";
 import { discoverFunctions, FunctionEntry } from "./catalog";
+import { FUNCTION_ALARMS_DEFAULTS } from "./components/function-alarm-defaults";
 import { PipelineConfig, validatePipelineConfig } from "./delivery/pipeline-config";
 import { ObservabilityConfig, validateObservabilityConfig } from "./observability/config";
 
@@ -38,16 +39,7 @@ export const CONFIG_DEFAULTS = {
   functionsDir: "functions",
   /** @default a 10% canary for 5 minutes: fast, and still catches errors on real traffic. */
   canary: { predefined: "CodeDeployDefault.LambdaCanary10Percent5Minutes" },
-  alarms: {
-    errorThreshold: 1,
-    throttleThreshold: 1,
-    /** p99 duration alarm at this share of the function's timeout: slow calls warn before they time out. */
-    p99DurationPercentOfTimeout: 80,
-    evaluationPeriods: 1,
-    periodSeconds: 60,
-    /** A queue whose oldest message waits longer than this is not keeping up. */
-    oldestMessageAgeSeconds: 300,
-  },
+  alarms: FUNCTION_ALARMS_DEFAULTS,
   functionDefaults: { memoryMb: 256, timeoutSeconds: 10 },
 } as const;
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIVE_ALIAS } from "../naming";
+import { FUNCTION_ALARMS_DEFAULTS } from "./function-alarm-defaults";
 
 export interface AlarmThresholds {
   /** Errors per period that alarm. @default 1 */
@@ -32,14 +33,7 @@ export interface FunctionAlarmsArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export const FUNCTION_ALARMS_DEFAULTS = {
-  errorThreshold: 1,
-  throttleThreshold: 1,
-  p99DurationPercentOfTimeout: 80,
-  evaluationPeriods: 1,
-  periodSeconds: 60,
-  oldestMessageAgeSeconds: 300,
-} as const;
+export { FUNCTION_ALARMS_DEFAULTS };
 
 export function validateFunctionAlarmsArgs(name: string, a: FunctionAlarmsArgs): void {
   if (!Number.isInteger(a.timeoutSeconds) || a.timeoutSeconds < 1 || a.timeoutSeconds > 900)
